@@ -1,0 +1,1 @@
+"""Ticketdesk: an open-source helpdesk and ticketing system."""

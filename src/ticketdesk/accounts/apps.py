@@ -1,0 +1,12 @@
+"""App config of accounts."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "ticketdesk.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")

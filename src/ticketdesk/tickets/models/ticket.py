@@ -1,0 +1,195 @@
+"""The ticket, its numbering, its copied addresses and its per-agent read marks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("E-mail")
+    API = "api", _("API")
+
+
+class TicketSequence(models.Model):
+    """One row holding the last ticket number handed out.
+
+    Incrementing it with an UPDATE inside the ticket's transaction takes a row
+    lock, so concurrent openings get consecutive, unique numbers on PostgreSQL
+    and SQLite alike, and a rolled-back opening returns nothing twice.
+    """
+
+    last_number = models.PositiveBigIntegerField(default=0)
+
+    @classmethod
+    def next_number(cls) -> int:
+        cls.objects.get_or_create(pk=1)
+        cls.objects.filter(pk=1).update(last_number=F("last_number") + 1)
+        return cls.objects.values_list("last_number", flat=True).get(pk=1)
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def open(self) -> TicketQuerySet:
+        return self.filter(status__is_closed=False)
+
+    def closed(self) -> TicketQuerySet:
+        return self.filter(status__is_closed=True)
+
+    def assigned_to(self, user: object) -> TicketQuerySet:
+        return self.filter(assignee=user)
+
+    def unassigned(self) -> TicketQuerySet:
+        return self.filter(assignee__isnull=True)
+
+    def of_teams(self, teams: object) -> TicketQuerySet:
+        return self.filter(team__in=teams)
+
+    def with_list_columns(self) -> TicketQuerySet:
+        return self.select_related(
+            "customer", "status", "priority", "category", "subcategory", "team", "assignee"
+        )
+
+    def search(self, term: str) -> TicketQuerySet:
+        term = term.strip()
+        if not term:
+            return self
+        query = models.Q(subject__icontains=term) | models.Q(customer__name__icontains=term)
+        digits = term.removeprefix(settings.TICKET_NUMBER_PREFIX).lstrip("#")
+        if digits.isdigit():
+            query |= models.Q(number=int(digits))
+        return self.filter(query)
+
+
+class Ticket(models.Model):
+    number = models.PositiveBigIntegerField(_("number"), unique=True, editable=False)
+    subject = models.CharField(_("subject"), max_length=250)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="tickets",
+        verbose_name=_("customer"),
+    )
+    requester = models.ForeignKey(
+        "customers.Contact", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="requested_tickets", verbose_name=_("requester"),
+    )
+    requester_email = models.EmailField(
+        _("requester e-mail"), blank=True,
+        help_text=_("Address of an unknown sender, when no contact matched."),
+    )
+    unknown_contact = models.BooleanField(_("unknown contact"), default=False)
+    status = models.ForeignKey(
+        "tickets.Status", on_delete=models.PROTECT, related_name="tickets",
+        verbose_name=_("status"),
+    )
+    priority = models.ForeignKey(
+        "tickets.Priority", on_delete=models.PROTECT, related_name="tickets",
+        verbose_name=_("priority"),
+    )
+    category = models.ForeignKey(
+        "tickets.Category", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="tickets", verbose_name=_("category"),
+    )
+    subcategory = models.ForeignKey(
+        "tickets.SubCategory", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="tickets", verbose_name=_("sub-category"),
+    )
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="tickets", verbose_name=_("team"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="assigned_tickets", verbose_name=_("assignee"),
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    target_resolution_at = models.DateTimeField(_("target date"), null=True, blank=True)
+    estimated_resolution_date = models.DateField(
+        _("estimated resolution date"), null=True, blank=True
+    )
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_customer_message_at = models.DateTimeField(
+        _("last customer message"), null=True, blank=True
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.AGENT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-opened_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-opened_at", "-id"], name="ticket_opened_idx"),
+            models.Index(fields=["status", "-opened_at"], name="ticket_status_opened_idx"),
+            models.Index(fields=["assignee", "-opened_at"], name="ticket_assignee_opened_idx"),
+            models.Index(fields=["team", "-opened_at"], name="ticket_team_opened_idx"),
+            models.Index(fields=["customer", "-opened_at"], name="ticket_customer_opened_idx"),
+            models.Index(fields=["priority", "-opened_at"], name="ticket_priority_opened_idx"),
+            models.Index(fields=["target_resolution_at"], name="ticket_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.number])
+
+    @property
+    def reference(self) -> str:
+        return f"{settings.TICKET_NUMBER_PREFIX}{self.number}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status.is_closed
+
+
+class TicketCC(models.Model):
+    """An extra e-mail address that receives the ticket's updates."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="cc_addresses", verbose_name=_("ticket")
+    )
+    email = models.EmailField(_("e-mail"))
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
+    bounce_reason = models.CharField(_("bounce reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("copied address")
+        verbose_name_plural = _("copied addresses")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "email"], name="ticketcc_unique_email")
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class TicketReadMark(models.Model):
+    """When an agent last looked at a ticket; drives the list's unread marker."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="read_marks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="readmark_unique")
+        ]
