@@ -3,12 +3,13 @@
 from django.db import migrations
 
 STATUSES = [
-    # name_de, name_en, colour, closed, default, on agent reply, on customer reply, notifies
-    ("Offen", "Open", "#2563eb", False, True, False, True, False),
-    ("In Bearbeitung", "In progress", "#d97706", False, False, False, False, True),
-    ("Bericht", "Report", "#7c3aed", False, False, False, False, True),
-    ("Antwort", "Answer", "#0891b2", False, False, True, False, True),
-    ("Geschlossen", "Closed", "#16a34a", True, False, False, False, True),
+    # name_de, name_en, colour, closed, default, on accept, on agent reply, on customer
+    # reply, notifies
+    ("Offen", "Open", "#2563eb", False, True, False, False, True, False),
+    ("In Bearbeitung", "In progress", "#d97706", False, False, True, False, False, True),
+    ("Bericht", "Report", "#7c3aed", False, False, False, False, False, True),
+    ("Antwort", "Answer", "#0891b2", False, False, False, True, False, True),
+    ("Geschlossen", "Closed", "#16a34a", True, False, False, False, False, True),
 ]
 
 PRIORITIES = [
@@ -48,12 +49,11 @@ def create_defaults(apps, schema_editor):
     ReplyTemplate = apps.get_model("tickets", "ReplyTemplate")
     if Status.objects.exists():
         return
-    for order, (de, en, colour, closed, default, on_agent, on_customer, notifies) in enumerate(
-        STATUSES, start=1
-    ):
+    for order, row in enumerate(STATUSES, start=1):
+        de, en, colour, closed, default, on_accept, on_agent, on_customer, notifies = row
         Status.objects.create(
             name_de=de, name_en=en, color=colour, order=order * 10, is_closed=closed,
-            is_default=default, set_on_agent_reply=on_agent,
+            is_default=default, set_on_accept=on_accept, set_on_agent_reply=on_agent,
             set_on_customer_reply=on_customer, notifies_customer=notifies,
         )
     for order, (de, en, colour, first, resolution, default) in enumerate(PRIORITIES, start=1):

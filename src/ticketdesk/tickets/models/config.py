@@ -22,6 +22,7 @@ class Status(LocalizedNameMixin):
         _("counts as closed"), default=False, help_text=_("Tickets in this status are closed.")
     )
     is_default = models.BooleanField(_("default for new tickets"), default=False)
+    set_on_accept = models.BooleanField(_("set when an agent accepts"), default=False)
     set_on_agent_reply = models.BooleanField(_("set when an agent replies"), default=False)
     set_on_customer_reply = models.BooleanField(_("set when the customer replies"), default=False)
     notifies_customer = models.BooleanField(_("entering it notifies the customer"), default=False)
