@@ -26,9 +26,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(
-                pytest.mark.skip(
-                    reason="runs in the PostgreSQL pass (DATABASE_URL=postgres://...)"
-                )
+                pytest.mark.skip(reason="runs in the PostgreSQL pass (DATABASE_URL=postgres://...)")
             )
         if "e2e" in item.keywords and not has_chromium:
             item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}"))

@@ -15,6 +15,10 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "admin", _("Administrator")
     AGENT = "agent", _("Agent")
     READ_ONLY = "readonly", _("Read-only")
+    CUSTOMER = "customer", _("Customer (portal)")
+
+
+STAFF_ROLES = {Role.ADMINISTRATOR, Role.AGENT, Role.READ_ONLY}
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -98,6 +102,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_administrator(self) -> bool:
         return self.is_active and (self.role == Role.ADMINISTRATOR or self.is_superuser)
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Sees the agent workspace (administrators, agents and read-only users)."""
+        return self.is_active and (self.role in STAFF_ROLES or self.is_superuser)
 
     @property
     def is_agent(self) -> bool:

@@ -2,303 +2,768 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import ticketdesk.tickets.models.timeline
 from django.conf import settings
 from django.db import migrations, models
 
+import ticketdesk.tickets.models.timeline
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_de', models.CharField(max_length=100, verbose_name='name (German)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('visible_in_portal', models.BooleanField(default=True, verbose_name='visible in the portal')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_de", models.CharField(max_length=100, verbose_name="name (German)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                (
+                    "visible_in_portal",
+                    models.BooleanField(default=True, verbose_name="visible in the portal"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Priority',
+            name="Priority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_de', models.CharField(max_length=100, verbose_name='name (German)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('color', models.CharField(default='#6b7280', max_length=7, verbose_name='colour')),
-                ('first_response_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='first-response target (minutes)')),
-                ('resolution_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='resolution target (minutes)')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default for new tickets')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_de", models.CharField(max_length=100, verbose_name="name (German)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("color", models.CharField(default="#6b7280", max_length=7, verbose_name="colour")),
+                (
+                    "first_response_minutes",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="first-response target (minutes)"
+                    ),
+                ),
+                (
+                    "resolution_minutes",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="resolution target (minutes)"
+                    ),
+                ),
+                (
+                    "is_default",
+                    models.BooleanField(default=False, verbose_name="default for new tickets"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'priority',
-                'verbose_name_plural': 'priorities',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "priority",
+                "verbose_name_plural": "priorities",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReplyTemplate',
+            name="ReplyTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('body', models.TextField(help_text='Placeholders: {customer_name}, {contact_name}, {ticket_number}, {ticket_subject}, {agent_name}', verbose_name='text')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Placeholders: {customer_name}, {contact_name}, {ticket_number}, {ticket_subject}, {agent_name}",
+                        verbose_name="text",
+                    ),
+                ),
+                ("is_default", models.BooleanField(default=False, verbose_name="default")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'reply template',
-                'verbose_name_plural': 'reply templates',
-                'ordering': ['order', 'name'],
+                "verbose_name": "reply template",
+                "verbose_name_plural": "reply templates",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Status',
+            name="Status",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_de', models.CharField(max_length=100, verbose_name='name (German)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('color', models.CharField(default='#6b7280', max_length=7, verbose_name='colour')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_closed', models.BooleanField(default=False, help_text='Tickets in this status are closed.', verbose_name='counts as closed')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default for new tickets')),
-                ('set_on_accept', models.BooleanField(default=False, verbose_name='set when an agent accepts')),
-                ('set_on_agent_reply', models.BooleanField(default=False, verbose_name='set when an agent replies')),
-                ('set_on_customer_reply', models.BooleanField(default=False, verbose_name='set when the customer replies')),
-                ('notifies_customer', models.BooleanField(default=False, verbose_name='entering it notifies the customer')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_de", models.CharField(max_length=100, verbose_name="name (German)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
+                ("color", models.CharField(default="#6b7280", max_length=7, verbose_name="colour")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                (
+                    "is_closed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tickets in this status are closed.",
+                        verbose_name="counts as closed",
+                    ),
+                ),
+                (
+                    "is_default",
+                    models.BooleanField(default=False, verbose_name="default for new tickets"),
+                ),
+                (
+                    "set_on_accept",
+                    models.BooleanField(default=False, verbose_name="set when an agent accepts"),
+                ),
+                (
+                    "set_on_agent_reply",
+                    models.BooleanField(default=False, verbose_name="set when an agent replies"),
+                ),
+                (
+                    "set_on_customer_reply",
+                    models.BooleanField(
+                        default=False, verbose_name="set when the customer replies"
+                    ),
+                ),
+                (
+                    "notifies_customer",
+                    models.BooleanField(
+                        default=False, verbose_name="entering it notifies the customer"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'status',
-                'verbose_name_plural': 'statuses',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "status",
+                "verbose_name_plural": "statuses",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TicketSequence',
+            name="TicketSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_number', models.PositiveBigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_number", models.PositiveBigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='TicketTemplate',
+            name="TicketTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('subject', models.CharField(max_length=250, verbose_name='subject')),
-                ('body', models.TextField(blank=True, verbose_name='text')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("subject", models.CharField(max_length=250, verbose_name="subject")),
+                ("body", models.TextField(blank=True, verbose_name="text")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'ticket template',
-                'verbose_name_plural': 'ticket templates',
-                'ordering': ['order', 'name'],
+                "verbose_name": "ticket template",
+                "verbose_name_plural": "ticket templates",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='SubCategory',
+            name="SubCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_de', models.CharField(max_length=100, verbose_name='name (German)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subcategories', to='tickets.category', verbose_name='category')),
-                ('default_priority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tickets.priority', verbose_name='default priority')),
-                ('default_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team', verbose_name='default team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_de", models.CharField(max_length=100, verbose_name="name (German)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subcategories",
+                        to="tickets.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "default_priority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tickets.priority",
+                        verbose_name="default priority",
+                    ),
+                ),
+                (
+                    "default_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="default team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sub-category',
-                'verbose_name_plural': 'sub-categories',
-                'ordering': ['category__order', 'order', 'pk'],
+                "verbose_name": "sub-category",
+                "verbose_name_plural": "sub-categories",
+                "ordering": ["category__order", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveBigIntegerField(editable=False, unique=True, verbose_name='number')),
-                ('subject', models.CharField(max_length=250, verbose_name='subject')),
-                ('requester_email', models.EmailField(blank=True, help_text='Address of an unknown sender, when no contact matched.', max_length=254, verbose_name='requester e-mail')),
-                ('unknown_contact', models.BooleanField(default=False, verbose_name='unknown contact')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='opened')),
-                ('target_resolution_at', models.DateTimeField(blank=True, null=True, verbose_name='target date')),
-                ('estimated_resolution_date', models.DateField(blank=True, null=True, verbose_name='estimated resolution date')),
-                ('first_response_at', models.DateTimeField(blank=True, null=True, verbose_name='first response')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('last_customer_message_at', models.DateTimeField(blank=True, null=True, verbose_name='last customer message')),
-                ('source', models.CharField(choices=[('agent', 'Agent'), ('portal', 'Portal'), ('email', 'E-mail'), ('api', 'API')], default='agent', max_length=10, verbose_name='source')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_tickets', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='tickets.category', verbose_name='category')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='customers.customer', verbose_name='customer')),
-                ('priority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='tickets.priority', verbose_name='priority')),
-                ('requester', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='requested_tickets', to='customers.contact', verbose_name='requester')),
-                ('status', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='tickets.status', verbose_name='status')),
-                ('subcategory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='tickets.subcategory', verbose_name='sub-category')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='accounts.team', verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveBigIntegerField(
+                        editable=False, unique=True, verbose_name="number"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=250, verbose_name="subject")),
+                (
+                    "requester_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Address of an unknown sender, when no contact matched.",
+                        max_length=254,
+                        verbose_name="requester e-mail",
+                    ),
+                ),
+                (
+                    "unknown_contact",
+                    models.BooleanField(default=False, verbose_name="unknown contact"),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="accepted"),
+                ),
+                (
+                    "opened_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="opened"),
+                ),
+                (
+                    "target_resolution_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="target date"),
+                ),
+                (
+                    "estimated_resolution_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="estimated resolution date"
+                    ),
+                ),
+                (
+                    "first_response_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first response"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "last_customer_message_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="last customer message"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("agent", "Agent"),
+                            ("portal", "Portal"),
+                            ("email", "E-mail"),
+                            ("api", "API"),
+                        ],
+                        default="agent",
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_tickets",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assignee",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="tickets.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="tickets.priority",
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="requested_tickets",
+                        to="customers.contact",
+                        verbose_name="requester",
+                    ),
+                ),
+                (
+                    "status",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="tickets.status",
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "subcategory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="tickets.subcategory",
+                        verbose_name="sub-category",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket',
-                'verbose_name_plural': 'tickets',
-                'ordering': ['-opened_at', '-pk'],
+                "verbose_name": "ticket",
+                "verbose_name_plural": "tickets",
+                "ordering": ["-opened_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('customer', 'Customer message'), ('reply', 'Public reply'), ('note', 'Internal note')], max_length=10, verbose_name='kind')),
-                ('author_email', models.EmailField(blank=True, max_length=254, verbose_name='author e-mail')),
-                ('author_name', models.CharField(blank=True, max_length=200, verbose_name='author name')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('html', models.TextField(blank=True, verbose_name='sanitized HTML')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('message_id', models.CharField(blank=True, db_index=True, max_length=998, verbose_name='Message-ID')),
-                ('in_reply_to', models.CharField(blank=True, max_length=998, verbose_name='In-Reply-To')),
-                ('references', models.TextField(blank=True, verbose_name='References')),
-                ('is_automatic', models.BooleanField(default=False, help_text='An auto-reply or delivery report.', verbose_name='automatic')),
-                ('changeset', models.UUIDField(blank=True, null=True, verbose_name='change-set')),
-                ('author_contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.contact', verbose_name='contact')),
-                ('author_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='agent')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='tickets.ticket', verbose_name='ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("customer", "Customer message"),
+                            ("reply", "Public reply"),
+                            ("note", "Internal note"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "author_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="author e-mail"),
+                ),
+                (
+                    "author_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="author name"),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("html", models.TextField(blank=True, verbose_name="sanitized HTML")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "message_id",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=998, verbose_name="Message-ID"
+                    ),
+                ),
+                (
+                    "in_reply_to",
+                    models.CharField(blank=True, max_length=998, verbose_name="In-Reply-To"),
+                ),
+                ("references", models.TextField(blank=True, verbose_name="References")),
+                (
+                    "is_automatic",
+                    models.BooleanField(
+                        default=False,
+                        help_text="An auto-reply or delivery report.",
+                        verbose_name="automatic",
+                    ),
+                ),
+                ("changeset", models.UUIDField(blank=True, null=True, verbose_name="change-set")),
+                (
+                    "author_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="customers.contact",
+                        verbose_name="contact",
+                    ),
+                ),
+                (
+                    "author_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="agent",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="tickets.ticket",
+                        verbose_name="ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'message',
-                'verbose_name_plural': 'messages',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "message",
+                "verbose_name_plural": "messages",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=500, upload_to=ticketdesk.tickets.models.timeline.attachment_path, verbose_name='file')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='size')),
-                ('content_type', models.CharField(default='application/octet-stream', max_length=255, verbose_name='content type')),
-                ('content_id', models.CharField(blank=True, max_length=255, verbose_name='Content-ID')),
-                ('is_inline', models.BooleanField(default=False, verbose_name='inline')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='tickets.message', verbose_name='message')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='tickets.ticket', verbose_name='ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=500,
+                        upload_to=ticketdesk.tickets.models.timeline.attachment_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="size")),
+                (
+                    "content_type",
+                    models.CharField(
+                        default="application/octet-stream",
+                        max_length=255,
+                        verbose_name="content type",
+                    ),
+                ),
+                (
+                    "content_id",
+                    models.CharField(blank=True, max_length=255, verbose_name="Content-ID"),
+                ),
+                ("is_inline", models.BooleanField(default=False, verbose_name="inline")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="tickets.message",
+                        verbose_name="message",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="tickets.ticket",
+                        verbose_name="ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TicketCC',
+            name="TicketCC",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('bounced_at', models.DateTimeField(blank=True, null=True, verbose_name='bounced')),
-                ('bounce_reason', models.CharField(blank=True, max_length=500, verbose_name='bounce reason')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cc_addresses', to='tickets.ticket', verbose_name='ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("bounced_at", models.DateTimeField(blank=True, null=True, verbose_name="bounced")),
+                (
+                    "bounce_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="bounce reason"),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cc_addresses",
+                        to="tickets.ticket",
+                        verbose_name="ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'copied address',
-                'verbose_name_plural': 'copied addresses',
-                'ordering': ['email'],
+                "verbose_name": "copied address",
+                "verbose_name_plural": "copied addresses",
+                "ordering": ["email"],
             },
         ),
         migrations.CreateModel(
-            name='TicketEvent',
+            name="TicketEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changeset', models.UUIDField(db_index=True, verbose_name='change-set')),
-                ('actor_label', models.CharField(blank=True, help_text='Who acted when it was not an agent: a contact, an e-mail address, the system.', max_length=200, verbose_name='by (text)')),
-                ('action', models.CharField(choices=[('opened', 'opened'), ('changed', 'changed'), ('accepted', 'accepted'), ('assigned', 'assigned'), ('freed', 'freed'), ('replied', 'replied'), ('customer_wrote', 'customer wrote'), ('note_added', 'note added'), ('closed', 'closed'), ('reopened', 'reopened'), ('cc_added', 'address added'), ('cc_removed', 'address removed')], max_length=20, verbose_name='action')),
-                ('field', models.CharField(blank=True, max_length=50, verbose_name='field')),
-                ('old_value', models.CharField(blank=True, max_length=250, verbose_name='old value')),
-                ('new_value', models.CharField(blank=True, max_length=250, verbose_name='new value')),
-                ('old_key', models.CharField(blank=True, max_length=50)),
-                ('new_key', models.CharField(blank=True, max_length=50)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='tickets.ticket', verbose_name='ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changeset", models.UUIDField(db_index=True, verbose_name="change-set")),
+                (
+                    "actor_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who acted when it was not an agent: a contact, an e-mail address, the system.",
+                        max_length=200,
+                        verbose_name="by (text)",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("opened", "opened"),
+                            ("changed", "changed"),
+                            ("accepted", "accepted"),
+                            ("assigned", "assigned"),
+                            ("freed", "freed"),
+                            ("replied", "replied"),
+                            ("customer_wrote", "customer wrote"),
+                            ("note_added", "note added"),
+                            ("closed", "closed"),
+                            ("reopened", "reopened"),
+                            ("cc_added", "address added"),
+                            ("cc_removed", "address removed"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("field", models.CharField(blank=True, max_length=50, verbose_name="field")),
+                (
+                    "old_value",
+                    models.CharField(blank=True, max_length=250, verbose_name="old value"),
+                ),
+                (
+                    "new_value",
+                    models.CharField(blank=True, max_length=250, verbose_name="new value"),
+                ),
+                ("old_key", models.CharField(blank=True, max_length=50)),
+                ("new_key", models.CharField(blank=True, max_length=50)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="tickets.ticket",
+                        verbose_name="ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket event',
-                'verbose_name_plural': 'ticket events',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "ticket event",
+                "verbose_name_plural": "ticket events",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TicketReadMark',
+            name="TicketReadMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seen_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='read_marks', to='tickets.ticket')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seen_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="read_marks",
+                        to="tickets.ticket",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['-opened_at', '-id'], name='ticket_opened_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["-opened_at", "-id"], name="ticket_opened_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['status', '-opened_at'], name='ticket_status_opened_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["status", "-opened_at"], name="ticket_status_opened_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['assignee', '-opened_at'], name='ticket_assignee_opened_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["assignee", "-opened_at"], name="ticket_assignee_opened_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['team', '-opened_at'], name='ticket_team_opened_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["team", "-opened_at"], name="ticket_team_opened_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['customer', '-opened_at'], name='ticket_customer_opened_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["customer", "-opened_at"], name="ticket_customer_opened_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['priority', '-opened_at'], name='ticket_priority_opened_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["priority", "-opened_at"], name="ticket_priority_opened_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['target_resolution_at'], name='ticket_target_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["target_resolution_at"], name="ticket_target_idx"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['ticket', 'created_at'], name='message_ticket_idx'),
+            model_name="message",
+            index=models.Index(fields=["ticket", "created_at"], name="message_ticket_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ticketcc',
-            constraint=models.UniqueConstraint(fields=('ticket', 'email'), name='ticketcc_unique_email'),
+            model_name="ticketcc",
+            constraint=models.UniqueConstraint(
+                fields=("ticket", "email"), name="ticketcc_unique_email"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticketevent',
-            index=models.Index(fields=['ticket', 'created_at'], name='event_ticket_idx'),
+            model_name="ticketevent",
+            index=models.Index(fields=["ticket", "created_at"], name="event_ticket_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ticketreadmark',
-            constraint=models.UniqueConstraint(fields=('ticket', 'user'), name='readmark_unique'),
+            model_name="ticketreadmark",
+            constraint=models.UniqueConstraint(fields=("ticket", "user"), name="readmark_unique"),
         ),
     ]

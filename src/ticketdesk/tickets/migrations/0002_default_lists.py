@@ -34,7 +34,7 @@ REPLY_TEMPLATES = [
     ),
     (
         "Gelöst / Solved",
-        "Hallo {contact_name},\n\nIhr Ticket {ticket_number} \"{ticket_subject}\" ist gelöst.\n\n"
+        'Hallo {contact_name},\n\nIhr Ticket {ticket_number} "{ticket_subject}" ist gelöst.\n\n'
         "Mit freundlichen Grüßen\n{agent_name}",
         False,
     ),
@@ -52,14 +52,26 @@ def create_defaults(apps, schema_editor):
     for order, row in enumerate(STATUSES, start=1):
         de, en, colour, closed, default, on_accept, on_agent, on_customer, notifies = row
         Status.objects.create(
-            name_de=de, name_en=en, color=colour, order=order * 10, is_closed=closed,
-            is_default=default, set_on_accept=on_accept, set_on_agent_reply=on_agent,
-            set_on_customer_reply=on_customer, notifies_customer=notifies,
+            name_de=de,
+            name_en=en,
+            color=colour,
+            order=order * 10,
+            is_closed=closed,
+            is_default=default,
+            set_on_accept=on_accept,
+            set_on_agent_reply=on_agent,
+            set_on_customer_reply=on_customer,
+            notifies_customer=notifies,
         )
     for order, (de, en, colour, first, resolution, default) in enumerate(PRIORITIES, start=1):
         Priority.objects.create(
-            name_de=de, name_en=en, color=colour, order=order * 10,
-            first_response_minutes=first, resolution_minutes=resolution, is_default=default,
+            name_de=de,
+            name_en=en,
+            color=colour,
+            order=order * 10,
+            first_response_minutes=first,
+            resolution_minutes=resolution,
+            is_default=default,
         )
     for order, (de, en, subs) in enumerate(CATEGORIES, start=1):
         category = Category.objects.create(name_de=de, name_en=en, order=order * 10)

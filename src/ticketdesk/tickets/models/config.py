@@ -87,16 +87,26 @@ class Category(LocalizedNameMixin):
 
 class SubCategory(LocalizedNameMixin):
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="subcategories",
+        Category,
+        on_delete=models.PROTECT,
+        related_name="subcategories",
         verbose_name=_("category"),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     default_priority = models.ForeignKey(
-        Priority, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Priority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("default priority"),
     )
     default_team = models.ForeignKey(
-        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("default team"),
     )
     is_active = models.BooleanField(_("active"), default=True)

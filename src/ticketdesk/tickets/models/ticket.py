@@ -70,41 +70,68 @@ class Ticket(models.Model):
     number = models.PositiveBigIntegerField(_("number"), unique=True, editable=False)
     subject = models.CharField(_("subject"), max_length=250)
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="tickets",
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="tickets",
         verbose_name=_("customer"),
     )
     requester = models.ForeignKey(
-        "customers.Contact", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="requested_tickets", verbose_name=_("requester"),
+        "customers.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requested_tickets",
+        verbose_name=_("requester"),
     )
     requester_email = models.EmailField(
-        _("requester e-mail"), blank=True,
+        _("requester e-mail"),
+        blank=True,
         help_text=_("Address of an unknown sender, when no contact matched."),
     )
     unknown_contact = models.BooleanField(_("unknown contact"), default=False)
     status = models.ForeignKey(
-        "tickets.Status", on_delete=models.PROTECT, related_name="tickets",
+        "tickets.Status",
+        on_delete=models.PROTECT,
+        related_name="tickets",
         verbose_name=_("status"),
     )
     priority = models.ForeignKey(
-        "tickets.Priority", on_delete=models.PROTECT, related_name="tickets",
+        "tickets.Priority",
+        on_delete=models.PROTECT,
+        related_name="tickets",
         verbose_name=_("priority"),
     )
     category = models.ForeignKey(
-        "tickets.Category", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="tickets", verbose_name=_("category"),
+        "tickets.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("category"),
     )
     subcategory = models.ForeignKey(
-        "tickets.SubCategory", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="tickets", verbose_name=_("sub-category"),
+        "tickets.SubCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("sub-category"),
     )
     team = models.ForeignKey(
-        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="tickets", verbose_name=_("team"),
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("team"),
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="assigned_tickets", verbose_name=_("assignee"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
     )
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
@@ -122,8 +149,12 @@ class Ticket(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -184,12 +215,8 @@ class TicketReadMark(models.Model):
     """When an agent last looked at a ticket; drives the list's unread marker."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="read_marks")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["ticket", "user"], name="readmark_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="readmark_unique")]

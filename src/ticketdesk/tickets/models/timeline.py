@@ -29,12 +29,20 @@ class Message(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
     author_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("agent"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agent"),
     )
     author_contact = models.ForeignKey(
-        "customers.Contact", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("contact"),
+        "customers.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact"),
     )
     author_email = models.EmailField(_("author e-mail"), blank=True)
     author_name = models.CharField(_("author name"), max_length=200, blank=True)
@@ -83,7 +91,11 @@ class Attachment(models.Model):
         Ticket, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("ticket")
     )
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments",
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
         verbose_name=_("message"),
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=500)
@@ -128,12 +140,20 @@ class TicketEvent(models.Model):
     )
     changeset = models.UUIDField(_("change-set"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     actor_label = models.CharField(
-        _("by (text)"), max_length=200, blank=True,
-        help_text=_("Who acted when it was not an agent: a contact, an e-mail address, the system."),
+        _("by (text)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Who acted when it was not an agent: a contact, an e-mail address, the system."
+        ),
     )
     action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
     field = models.CharField(_("field"), max_length=50, blank=True)

@@ -1,0 +1,31 @@
+"""Ticket services: the only writers of ticket state (one door per change)."""
+
+from .assignment import accept_ticket, assign_ticket, free_ticket
+from .attachments import AttachmentInput
+from .changesets import ChangeSet
+from .config_entries import delete_config_entry, set_config_entry_active, usage_count
+from .conversation import add_customer_message, add_note, add_reply
+from .lifecycle import UNSET, change_ticket, close_ticket, open_ticket, reopen_ticket
+from .recipients import add_cc, mark_ticket_seen, remove_cc
+
+__all__ = [
+    "UNSET",
+    "AttachmentInput",
+    "ChangeSet",
+    "accept_ticket",
+    "add_cc",
+    "add_customer_message",
+    "add_note",
+    "add_reply",
+    "assign_ticket",
+    "change_ticket",
+    "close_ticket",
+    "delete_config_entry",
+    "free_ticket",
+    "mark_ticket_seen",
+    "open_ticket",
+    "remove_cc",
+    "reopen_ticket",
+    "set_config_entry_active",
+    "usage_count",
+]

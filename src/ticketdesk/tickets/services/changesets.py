@@ -1,0 +1,93 @@
+"""Recording a change-set: the events one service call writes together."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from ticketdesk.tickets.models import EventAction, Message, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from ticketdesk.accounts.models import User
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value)[:250]
+
+
+def _key(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)[:50]
+
+
+@dataclass
+class ChangeSet:
+    """Collects the events of one service call; they share one id and one timestamp."""
+
+    ticket: Ticket
+    by: User | None
+    actor_label: str = ""
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    at: Any = field(default_factory=timezone.now)
+    events: list[TicketEvent] = field(default_factory=list)
+    message: Message | None = None
+    # Options that the notification rules read (who gets mail for a reply).
+    notify: dict[str, Any] = field(default_factory=dict)
+
+    def record(
+        self, action: str, *, field: str = "", old: Any = None, new: Any = None
+    ) -> TicketEvent:
+        event = TicketEvent(
+            ticket=self.ticket,
+            changeset=self.id,
+            actor=self.by,
+            actor_label=self.actor_label[:200],
+            action=action,
+            field=field,
+            old_value=_display(old),
+            new_value=_display(new),
+            old_key=_key(old),
+            new_key=_key(new),
+            created_at=self.at,
+        )
+        self.events.append(event)
+        return event
+
+    def set_field(self, name: str, value: Any) -> bool:
+        """Set a ticket field and record the change; False when nothing changed."""
+        old = getattr(self.ticket, name)
+        if old == value:
+            return False
+        setattr(self.ticket, name, value)
+        self.record(EventAction.CHANGED, field=name, old=old, new=value)
+        return True
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [e.field for e in self.events if e.action == EventAction.CHANGED]
+
+    def save(self, update_fields: list[str] | set[str]) -> None:
+        """Write the ticket fields, bump its version and store the events.
+
+        The version is bumped in SQL so two writers can never both keep the same
+        version; notification rules then turn the change-set into outbox rows in
+        this same transaction.
+        """
+        from ticketdesk.tickets.notifications import changeset_recorded
+
+        if update_fields:
+            self.ticket.save(update_fields=sorted({*update_fields, "updated_at"}))
+            Ticket.objects.filter(pk=self.ticket.pk).update(version=F("version") + 1)
+            self.ticket.refresh_from_db(fields=["version"])
+        TicketEvent.objects.bulk_create(self.events)
+        changeset_recorded(self)

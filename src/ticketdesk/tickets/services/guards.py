@@ -1,0 +1,106 @@
+"""Checks every ticket service shares: who acts, on which version, with which entries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db.models import Model
+
+from ticketdesk.tickets import errors
+from ticketdesk.tickets.models import Priority, Status, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from ticketdesk.accounts.models import User
+
+
+def require_agent(by: User | None) -> None:
+    """System actors (None: mail routing, tasks) may act; people must be agents."""
+    if by is not None and not by.is_agent:
+        raise PermissionDenied(errors.NOT_AN_AGENT)
+
+
+def lock_ticket(ticket: Ticket) -> Ticket:
+    """Reload the ticket under a row lock so concurrent writers queue up."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    ticket._state.fields_cache.clear()
+    return ticket
+
+
+def last_editor_name(ticket: Ticket) -> str:
+    event = (
+        TicketEvent.objects.filter(ticket=ticket)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if event is None:
+        return "?"
+    return str(event.actor) if event.actor else event.actor_label or "?"
+
+
+def check_version(ticket: Ticket, expected_version: int | None) -> None:
+    """Refuse a write based on a page that is older than the ticket."""
+    if expected_version is not None and ticket.version != expected_version:
+        raise ValidationError(
+            errors.STALE_VERSION, code="stale", params={"user": last_editor_name(ticket)}
+        )
+
+
+def check_active(entry: Model | None) -> None:
+    if entry is not None and not getattr(entry, "is_active", True):
+        raise ValidationError(errors.INACTIVE_ENTRY, code="inactive", params={"entry": entry})
+
+
+def check_assignable(agent: User) -> None:
+    if not agent.is_active:
+        raise ValidationError(errors.INACTIVE_USER, code="inactive_user", params={"user": agent})
+    if not agent.is_support_team:
+        raise ValidationError(
+            errors.NOT_SUPPORT_TEAM, code="not_support_team", params={"user": agent}
+        )
+
+
+def clean_email(email: str) -> str:
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(
+            errors.INVALID_EMAIL, code="invalid_email", params={"email": email}
+        ) from None
+    return email
+
+
+def default_status() -> Status:
+    status = Status.objects.active().filter(is_default=True, is_closed=False).first()
+    if status is None:
+        status = Status.objects.active().filter(is_closed=False).first()
+    if status is None:
+        raise ValidationError(errors.NO_DEFAULT_STATUS, code="no_default_status")
+    return status
+
+
+def closed_status() -> Status:
+    status = Status.objects.active().filter(is_closed=True).first()
+    if status is None:
+        raise ValidationError(errors.NO_CLOSED_STATUS, code="no_closed_status")
+    return status
+
+
+def default_priority() -> Priority:
+    priority = (
+        Priority.objects.active().filter(is_default=True).first()
+        or Priority.objects.active().first()
+    )
+    if priority is None:
+        raise ValidationError(errors.NO_DEFAULT_PRIORITY, code="no_default_priority")
+    return priority
+
+
+def status_flagged(flag: str) -> Status | None:
+    """The first active status carrying an automation flag such as set_on_agent_reply."""
+    filters: dict[str, Any] = {flag: True}
+    return Status.objects.active().filter(**filters).first()
