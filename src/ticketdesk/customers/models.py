@@ -81,9 +81,7 @@ class Contact(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
-    language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, blank=True
-    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     portal_access = models.BooleanField(_("portal access"), default=False)
     portal_admin = models.BooleanField(
@@ -117,7 +115,9 @@ class Contact(TimeStampedModel):
 
 class SupportNote(TimeStampedModel):
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="support_notes",
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="support_notes",
         verbose_name=_("customer"),
     )
     title = models.CharField(_("title"), max_length=200)
