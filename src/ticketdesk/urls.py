@@ -7,5 +7,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("ticketdesk.accounts.urls")),
+    path("tickets/", include("ticketdesk.tickets.urls")),
+    path("customers/", include("ticketdesk.customers.urls")),
+    path("config/", include("ticketdesk.core.config_urls")),
     path("", include("ticketdesk.core.urls")),
 ]

@@ -1,0 +1,13 @@
+"""Agent views of customers (being built: see issue 3)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ticketdesk.core.permissions import staff_required
+
+
+@staff_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "base.html")
