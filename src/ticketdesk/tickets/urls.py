@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from .views import list as list_views
 
 app_name = "tickets"
 urlpatterns = [
-    path("", views.ticket_list, name="list"),
+    path("", list_views.ticket_list, name="list"),
 ]

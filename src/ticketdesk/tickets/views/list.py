@@ -1,4 +1,4 @@
-"""Agent views of tickets (being built: see issue 3)."""
+"""The ticket list (being built: see issue 3)."""
 
 from __future__ import annotations
 

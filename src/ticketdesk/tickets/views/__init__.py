@@ -1,0 +1,1 @@
+"""Agent views of tickets, one module per page: list, detail (ticket page), new."""
