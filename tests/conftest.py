@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_django.fixtures import Settings
+
+from tests.smtp_sink import SmtpSink
 
 # Media and mail files written by tests go to a throw-away data directory.
 os.environ.setdefault("TICKETDESK_DATA_DIR", tempfile.mkdtemp(prefix="ticketdesk-test-"))
@@ -30,3 +34,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
         if "e2e" in item.keywords and not has_chromium:
             item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}"))
+
+
+@pytest.fixture
+def smtp_server(settings: Settings) -> Iterator[SmtpSink]:
+    """A real SMTP server on a free loopback port; the default mailer sends to it."""
+    with SmtpSink() as sink:
+        settings.MAILERS = {**settings.MAILERS, "default": sink.mailer()}
+        yield sink

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("ticketdesk.accounts.urls")),
     path("tickets/", include("ticketdesk.tickets.urls")),
     path("customers/", include("ticketdesk.customers.urls")),
+    path("config/outbox/", include("ticketdesk.outbox.urls")),
     path("config/", include("ticketdesk.core.config_urls")),
     path("", include("ticketdesk.core.urls")),
 ]

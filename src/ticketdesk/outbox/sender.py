@@ -1,0 +1,261 @@
+"""The sender: claims due outbox rows, delivers them over one connection, records the outcome.
+
+Delivery is at-least-once with a stable Message-ID: a row is leased to one
+worker (`sending`, lease end in `next_attempt_at`); if that worker dies the
+lease runs out and another worker sends the row again with the same
+Message-ID, which receivers treat as one message. Nothing else is ever resent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import socket
+import time
+import uuid
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from email.utils import format_datetime
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F, Min
+from django.utils import timezone
+
+from ticketdesk.outbox.models import PENDING_STATUSES, MailStatus, OutboundMail
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 100
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+@dataclass
+class SendReport:
+    """What one sender run did. `released`: claimed, then handed back untried."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    released: int = 0
+
+    def __iadd__(self, other: SendReport) -> SendReport:
+        for field in fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+        return self
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: str
+    permanent: bool
+    connection_lost: bool
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the `attempts`-th failed attempt: base · 2^(n-1), capped."""
+    base = _setting("OUTBOX_RETRY_BASE_SECONDS", 60)
+    cap = _setting("OUTBOX_RETRY_MAX_SECONDS", 3600)
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), cap))
+
+
+def next_due_at() -> datetime | None:
+    """When the earliest pending row becomes due (None: nothing pending)."""
+    return OutboundMail.objects.pending().aggregate(due=Min("next_attempt_at"))["due"]
+
+
+def drain_outbox(*, batch_size: int = DEFAULT_BATCH_SIZE) -> SendReport:
+    """Send batches until nothing is due; return the totals."""
+    total = SendReport()
+    while batch := send_due_mail(limit=batch_size):
+        total += batch
+    return total
+
+
+def send_due_mail(*, limit: int = DEFAULT_BATCH_SIZE) -> SendReport | None:
+    """Claim up to `limit` due rows and try each once; None when nothing was due.
+
+    Side effects: rows move to sent, back to queued (with backoff) or to failed.
+    """
+    worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    lease = timedelta(seconds=_setting("OUTBOX_LEASE_SECONDS", 600))
+    batch = _claim(limit=limit, worker=worker, lease=lease)
+    if not batch:
+        return None
+    # Stop taking rows well before the lease ends, so no other worker resends
+    # a row this one is still working on.
+    deadline = time.monotonic() + lease.total_seconds() * 0.8
+    report = SendReport(claimed=len(batch))
+    backend = mailers.default
+    try:
+        _deliver(backend, batch, report=report, deadline=deadline)
+    finally:
+        _close_quietly(backend)
+    logger.info("outbox: %s", report)
+    return report
+
+
+def _claim(*, limit: int, worker: str, lease: timedelta) -> list[OutboundMail]:
+    now = timezone.now()
+    with transaction.atomic():
+        # PostgreSQL: concurrent workers skip each other's rows. SQLite: the
+        # IMMEDIATE transaction serializes claims; the status/time condition on
+        # the UPDATE keeps a claim exclusive even without either.
+        due = OutboundMail.objects.due(now)
+        if db_connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []
+        OutboundMail.objects.filter(
+            pk__in=ids, status__in=PENDING_STATUSES, next_attempt_at__lte=now
+        ).update(
+            status=MailStatus.SENDING,
+            claimed_by=worker,
+            next_attempt_at=now + lease,
+            attempts=F("attempts") + 1,
+        )
+    return list(OutboundMail.objects.filter(pk__in=ids, claimed_by=worker).order_by("pk"))
+
+
+def _deliver(
+    backend: BaseEmailBackend, batch: list[OutboundMail], *, report: SendReport, deadline: float
+) -> None:
+    connected = False
+    for index, row in enumerate(batch):
+        if index and time.monotonic() > deadline:
+            _release(batch[index:], report)
+            return
+        try:
+            message = build_message(row)
+        except (OSError, ValueError) as exc:
+            _record_failure(row, _Failure(f"{type(exc).__name__}: {exc}", True, False), report)
+            continue
+        if not connected:
+            try:
+                backend.open()
+            except Exception as exc:
+                # Unreachable or misconfigured server: no row is at fault, so even a
+                # 5xx greeting is temporary. One timeout per batch is enough.
+                failure = _Failure(_classify(exc).error, permanent=False, connection_lost=True)
+                for untried in batch[index:]:
+                    _record_failure(untried, failure, report)
+                return
+            connected = True
+        try:
+            backend.send_messages([message])
+        except Exception as exc:
+            failure = _classify(exc)
+            _record_failure(row, failure, report)
+            if failure.connection_lost:
+                _close_quietly(backend)
+                connected = False
+            continue
+        _mark_sent(row, report)
+
+
+def build_message(row: OutboundMail) -> EmailMultiAlternatives:
+    """The Django e-mail for a row; the stored Message-ID and queue time ride along."""
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.text_body,
+        from_email=row.from_email,
+        to=row.to,
+        cc=row.cc,
+        reply_to=row.reply_to,
+        headers={
+            "Message-ID": row.message_id,
+            # RFC 5322 §3.6.1: the time the message was complete, not the
+            # time a retry finally got it out.
+            "Date": format_datetime(row.created_at),
+            **row.headers,
+        },
+    )
+    if row.html_body:
+        message.attach_alternative(row.html_body, "text/html")
+    for attachment in row.attachments:
+        with default_storage.open(attachment["path"], "rb") as file:
+            content = file.read()
+        filename = attachment.get("filename") or PurePath(attachment["path"]).name
+        message.attach(filename, content, attachment.get("mimetype") or None)
+    return message
+
+
+def _classify(exc: Exception) -> _Failure:
+    """Temporary (retry later) or permanent (give up), per RFC 5321 reply classes."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        detail = "; ".join(
+            f"{address}: {code} {_text(reply)}" for address, (code, reply) in exc.recipients.items()
+        )
+        return _Failure(detail, all(500 <= code < 600 for code in codes), False)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return _Failure(f"SMTP server disconnected: {exc}", False, True)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        code = exc.smtp_code
+        # 421: the server is closing the channel (RFC 5321 §3.8).
+        return _Failure(f"{code} {_text(exc.smtp_error)}", 500 <= code < 600, code == 421)
+    if isinstance(exc, OSError):
+        # Connection refused, timeouts, resets, TLS trouble; other SMTPExceptions.
+        return _Failure(f"{type(exc).__name__}: {exc}", False, True)
+    # Malformed addresses or headers (ValueError) and anything unforeseen: resending
+    # the same bytes cannot help.
+    return _Failure(f"{type(exc).__name__}: {exc}", True, False)
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _mark_sent(row: OutboundMail, report: SendReport) -> None:
+    OutboundMail.objects.filter(pk=row.pk, claimed_by=row.claimed_by).update(
+        status=MailStatus.SENT, sent_at=timezone.now(), last_error="", claimed_by=""
+    )
+    report.sent += 1
+
+
+def _record_failure(row: OutboundMail, failure: _Failure, report: SendReport) -> None:
+    give_up = failure.permanent or row.attempts >= _setting("OUTBOX_MAX_ATTEMPTS", 8)
+    now = timezone.now()
+    OutboundMail.objects.filter(pk=row.pk, claimed_by=row.claimed_by).update(
+        status=MailStatus.FAILED if give_up else MailStatus.QUEUED,
+        next_attempt_at=now if give_up else now + retry_delay(row.attempts),
+        last_error=failure.error[:2000],
+        claimed_by="",
+    )
+    if give_up:
+        report.failed += 1
+        logger.warning("outbox: %s failed for good: %s", row.message_id, failure.error)
+    else:
+        report.retried += 1
+        logger.info("outbox: %s will be retried: %s", row.message_id, failure.error)
+
+
+def _release(rows: list[OutboundMail], report: SendReport) -> None:
+    """Hand untried rows back: due now, and the claim does not count as an attempt."""
+    OutboundMail.objects.filter(
+        pk__in=[row.pk for row in rows], claimed_by=rows[0].claimed_by
+    ).update(
+        status=MailStatus.QUEUED,
+        next_attempt_at=timezone.now(),
+        attempts=F("attempts") - 1,
+        claimed_by="",
+    )
+    report.released += len(rows)
+
+
+def _close_quietly(backend: BaseEmailBackend) -> None:
+    try:
+        backend.close()
+    except Exception:  # a failing QUIT must not hide the delivery outcome
+        logger.debug("outbox: closing the mail connection failed", exc_info=True)
