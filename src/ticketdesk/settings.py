@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ticketdesk.customers",
     "ticketdesk.outbox",
     "ticketdesk.tickets",
+    "ticketdesk.inbound",
 ]
 
 MIDDLEWARE = [

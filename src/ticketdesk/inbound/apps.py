@@ -1,0 +1,12 @@
+"""App config of inbound (incoming e-mail)."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InboundConfig(AppConfig):
+    name = "ticketdesk.inbound"
+    label = "inbound"
+    verbose_name = _("Incoming e-mail")

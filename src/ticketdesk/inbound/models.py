@@ -1,0 +1,117 @@
+"""Incoming messages as received: raw bytes first, parse results and routing outcome after."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class InboundSource(models.TextChoices):
+    PIPE = "pipe", _("MTA pipe")
+    FILE = "file", _("File")
+    IMAP = "imap", _("IMAP")
+    API = "api", _("API")
+
+
+class InboundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PARSED = "parsed", _("Parsed")
+    FAILED = "failed", _("Failed")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class ReviewReason(models.TextChoices):
+    UNPARSEABLE = "unparseable", _("Cannot be parsed")
+    FILTERED = "filtered", _("Held by a mail filter")
+    THROTTLED = "throttled", _("Sender throttled")
+    UNKNOWN_SENDER = "unknown_sender", _("Unknown sender")
+
+
+class InboundMessageQuerySet(models.QuerySet["InboundMessage"]):
+    def needing_decision(self) -> InboundMessageQuerySet:
+        return self.filter(status__in=[InboundStatus.FAILED, InboundStatus.NEEDS_REVIEW])
+
+    def without_raw(self) -> InboundMessageQuerySet:
+        return self.defer("raw")
+
+
+class InboundMessage(models.Model):
+    """One received message. The raw bytes are the record; every other field is derived.
+
+    Raw bytes live in the row (BinaryField) so that "stored" means one committed insert:
+    no file written before or after the row, nothing to reconcile after a crash, one
+    backup. Messages above INBOUND_RAW_IN_DB_MAX_BYTES (MTAs cap mail at 25-50 MB) go to
+    a file under MEDIA named by their hash, written before the row, so a crash leaves at
+    worst an unreferenced file that the same message re-uses when delivered again.
+    """
+
+    raw = models.BinaryField(_("raw message"), blank=True, editable=False)
+    raw_file = models.FileField(_("raw message file"), blank=True, max_length=300, editable=False)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    message_id = models.CharField(_("Message-ID"), max_length=998, blank=True, db_index=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    source = models.CharField(_("source"), max_length=10, choices=InboundSource.choices)
+    mailbox = models.CharField(_("mailbox"), max_length=200, blank=True)
+    imap_uidvalidity = models.PositiveBigIntegerField(_("IMAP UIDVALIDITY"), null=True, blank=True)
+    imap_uid = models.PositiveBigIntegerField(_("IMAP UID"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InboundStatus.choices, default=InboundStatus.PENDING
+    )
+    parse_error = models.TextField(_("parse error"), blank=True)
+    review_reason = models.CharField(
+        _("review reason"), max_length=20, choices=ReviewReason.choices, blank=True
+    )
+    is_auto_reply = models.BooleanField(_("auto-reply"), default=False)
+    is_bounce = models.BooleanField(_("delivery report"), default=False)
+    bounced_recipients = models.JSONField(_("bounced recipients"), default=list, blank=True)
+    from_address = models.CharField(_("sender"), max_length=320, blank=True)
+    from_name = models.CharField(_("sender name"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=998, blank=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+        verbose_name=_("ticket"),
+    )
+    ticket_message = models.ForeignKey(
+        "tickets.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+        verbose_name=_("ticket message"),
+    )
+
+    objects = InboundMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incoming message")
+        verbose_name_plural = _("incoming messages")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            # The same Message-ID delivered twice (two mailboxes, an MTA retry) is one message.
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="inbound_unique_message_id"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-received_at"], name="inbound_status_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject or self.message_id or self.sha256[:12]}"
+
+    @property
+    def raw_bytes(self) -> bytes:
+        if self.raw_file:
+            with default_storage.open(self.raw_file.name, "rb") as handle:
+                return handle.read()
+        return bytes(self.raw or b"")

@@ -1,0 +1,161 @@
+"""parse_message: raw RFC 5322 bytes to a ParsedMessage, with no database and no exceptions."""
+
+from __future__ import annotations
+
+import email
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage, Message
+
+from .headers import (
+    decode_subject,
+    parse_addresses,
+    parse_date,
+    parse_id_list,
+    parse_message_id,
+    parse_sender,
+    raw_header,
+)
+from .html import sanitize_html
+from .loops import failed_recipients, is_auto_reply, is_bounce
+from .parts import ParsedAttachment, WalkResult, walk
+from .quotes import split_reply
+
+_HEADER_LINE = re.compile(rb"^(?:From |[!-9;-~]+:)")
+
+
+class ParseError(Exception):
+    """The bytes are not an e-mail message at all (kept raw, shown for review)."""
+
+
+@dataclass
+class ParsedMessage:
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: list[str] = field(default_factory=list)
+    from_address: str = ""
+    from_name: str = ""
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    reply_to: list[str] = field(default_factory=list)
+    subject: str = ""
+    date: datetime | None = None
+    text: str = ""
+    html: str = ""
+    new_text: str = ""
+    quoted_text: str = ""
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    is_auto_reply: bool = False
+    is_bounce: bool = False
+    bounced_recipients: list[str] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+
+    @property
+    def thread_ids(self) -> list[str]:
+        """Message-IDs this one answers, nearest first (In-Reply-To, then References backwards)."""
+        ids = [self.in_reply_to] if self.in_reply_to else []
+        ids.extend(ref for ref in reversed(self.references) if ref not in ids)
+        return ids
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """Parse `raw`; raises ParseError only when there is no message in it at all."""
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise ParseError("input is not bytes")
+    raw = _repair_header(_skip_leading_garbage(bytes(raw)))
+    if not raw.strip():
+        raise ParseError("empty message")
+    try:
+        msg = email.message_from_bytes(raw, _class=EmailMessage, policy=policy.default)
+    except Exception as exc:  # the stdlib parser failing is "unparseable"
+        raise ParseError(f"MIME structure cannot be read: {exc}") from exc
+    if not msg.keys():
+        raise ParseError("no header fields found")
+    try:
+        return _build(msg)
+    except RecursionError as exc:
+        raise ParseError("MIME structure nested too deeply") from exc
+
+
+def _skip_leading_garbage(raw: bytes) -> bytes:
+    # Some gateways put a line of text ("---- Original email message ----") above the
+    # header; drop leading lines until one looks like a header field.
+    start = 0
+    for _ in range(5):
+        end = raw.find(b"\n", start)
+        line = raw[start : end if end != -1 else len(raw)]
+        if _HEADER_LINE.match(line) or end == -1:
+            return raw[start:] if start else raw
+        start = end + 1
+    return raw
+
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_FIELD_OR_FOLD = re.compile(rb"^(?:[ \t]|From |[!-9;-~]+:|$)")
+
+
+def _repair_header(raw: bytes) -> bytes:
+    # A line inside the header that is neither a field nor a continuation ends the
+    # header for the stdlib parser; broken gateways emit such lines (unfolded
+    # Received: clauses), so they are turned into continuation lines.
+    match = _HEADER_END.search(raw)
+    end = match.start() if match else len(raw)
+    lines = raw[:end].split(b"\n")
+    if all(_FIELD_OR_FOLD.match(line) for line in lines[1:]):
+        return raw
+    fixed = [lines[0]] + [line if _FIELD_OR_FOLD.match(line) else b" " + line for line in lines[1:]]
+    return b"\n".join(fixed) + raw[end:]
+
+
+def _body_hint(msg: Message) -> str | None:
+    """A charset declared somewhere in the message, used to read raw 8-bit header bytes."""
+    for part in msg.walk():
+        charset = part.get_content_charset()
+        if charset and charset.lower() not in {"us-ascii", "utf-8"}:
+            return "cp932" if charset.lower().startswith("iso-2022-jp") else charset
+    return None
+
+
+def _build(msg: EmailMessage) -> ParsedMessage:
+    hint = _body_hint(msg)
+    parsed = ParsedMessage()
+    parsed.message_id = parse_message_id(raw_header(msg, "message-id"))
+    parsed.in_reply_to = next(iter(parse_id_list(raw_header(msg, "in-reply-to"))), "")
+    parsed.references = parse_id_list(raw_header(msg, "references"))
+    parsed.from_address, parsed.from_name = _swap(parse_sender(msg, hint))
+    parsed.to = _recipients(msg, "to", hint)
+    parsed.cc = _recipients(msg, "cc", hint)
+    parsed.reply_to = _recipients(msg, "reply-to", hint)
+    parsed.subject = decode_subject(msg, hint)
+    parsed.date = parse_date(raw_header(msg, "date"))
+    parsed.defects = [type(d).__name__ for d in msg.defects][:20]
+
+    result = WalkResult()
+    walk(msg, result)
+    parsed.attachments = result.attachments
+    text = "\n\n".join(t.strip("\r\n") for t in result.texts if t.strip())
+    parsed.html = sanitize_html("\n".join(result.htmls)) if result.has_html else ""
+    parsed.text = _normalize_newlines(text).strip("\n") if text.strip() else ""
+    parsed.new_text, parsed.quoted_text = split_reply(parsed.text)
+
+    parsed.is_bounce = is_bounce(msg, parsed.from_address, parsed.subject)
+    parsed.is_auto_reply = parsed.is_bounce or is_auto_reply(msg, parsed.subject)
+    if parsed.is_bounce:
+        parsed.bounced_recipients = failed_recipients(msg, result.reports, parsed.text)
+    return parsed
+
+
+def _recipients(msg: Message, name: str, hint: str | None) -> list[str]:
+    """Addresses of a recipient field; entries that are no address at all are left out."""
+    return [addr for _name, addr in parse_addresses(msg, name, hint) if "@" in addr]
+
+
+def _swap(pair: tuple[str, str]) -> tuple[str, str]:
+    name, addr = pair
+    return addr, name
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
