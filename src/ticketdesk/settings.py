@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -42,7 +43,9 @@ def _persistent_secret_key() -> str:
 SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret_key()
 DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
@@ -61,9 +64,7 @@ INSTALLED_APPS = [
     "ticketdesk.core",
     "ticketdesk.accounts",
     "ticketdesk.customers",
-    "ticketdesk.outbox",
     "ticketdesk.tickets",
-    "ticketdesk.inbound",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,8 @@ if TESTING:
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "de")
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be de or en, not {LANGUAGE_CODE!r}")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
@@ -149,6 +152,8 @@ USE_TZ = True
 # --- static and media -----------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Project-wide front-end files (base layout CSS/JS, vendored libraries); apps add their own.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -170,15 +175,11 @@ SERVER_EMAIL = SUPPORT_EMAIL
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 
 
-def _mailers(url: str) -> dict[str, dict[str, object]]:
-    # Django 6.1 MAILERS (the EMAIL_BACKEND/EMAIL_HOST settings are deprecated).
+def _email_settings(url: str) -> dict[str, object]:
     if not url:
-        # No SMTP configured (the demo): one .eml file per mail under the data directory.
         return {
-            "default": {
-                "BACKEND": "ticketdesk.outbox.backends.EmlFileBackend",
-                "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
-            }
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(DATA_DIR / "mail"),
         }
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -186,31 +187,33 @@ def _mailers(url: str) -> dict[str, dict[str, object]]:
         raise ValueError(f"EMAIL_URL: unsupported scheme {scheme!r} (smtp, smtp+tls, smtp+ssl)")
     default_port = {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[scheme]
     return {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": parts.hostname or "localhost",
-                "port": parts.port or default_port,
-                "username": unquote(parts.username or ""),
-                "password": unquote(parts.password or ""),
-                "use_tls": scheme == "smtp+tls",
-                "use_ssl": scheme == "smtp+ssl",
-                "timeout": 30,
-            },
-        }
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or default_port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": scheme == "smtp+tls",
+        "EMAIL_USE_SSL": scheme == "smtp+ssl",
+        "EMAIL_TIMEOUT": 30,
     }
 
 
-MAILERS = _mailers(EMAIL_URL)
-
-# Outbox: attempts before a mail is marked failed; how long a worker may hold a
-# claimed batch before other workers may take it over (and resend it).
-OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
-OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "600"))
+globals().update(_email_settings(EMAIL_URL))
 
 # --- background tasks -----------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if REDIS_URL:
+    # django-tasks-rq runs django.tasks tasks on RQ; `ticketdesk worker` starts its worker.
+    # A queue added to TASKS must be added to RQ_QUEUES as well.
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+
+# --- serving (`ticketdesk serve` and `ticketdesk demo`) -------------------
+SERVE_HOST = os.environ.get("HOST", "127.0.0.1")
+SERVE_PORT = int(os.environ.get("PORT", "8000"))
+SERVE_WORKERS = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
 # --- security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -222,16 +225,22 @@ _https = env_bool("HTTPS", default=False)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_SSL_REDIRECT = _https
+# HTTPS=1 means a TLS-terminating reverse proxy in front of gunicorn, which must set this header.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else None
 SECURE_HSTS_SECONDS = 31536000 if _https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
-SILENCED_SYSTEM_CHECKS = [] if _https else [
-    # Plain HTTP on loopback is the demo and behind-a-proxy case; HTTPS=1 turns these on.
-    "security.W004",
-    "security.W008",
-    "security.W012",
-    "security.W016",
-]
+SILENCED_SYSTEM_CHECKS = (
+    []
+    if _https
+    else [
+        # Plain HTTP on loopback is the demo and behind-a-proxy case; HTTPS=1 turns these on.
+        "security.W004",
+        "security.W008",
+        "security.W012",
+        "security.W016",
+    ]
+)
 
 from django.utils.csp import CSP  # noqa: E402
 

@@ -1,0 +1,1 @@
+"""The `ticketdesk` commands that run the helpdesk: serve, demo, worker."""

@@ -1,0 +1,76 @@
+"""Helpers for tests that run `ticketdesk` in a fresh process with its own environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# Variables a developer's shell or the test run may carry that would steer the child process.
+INHERITED_NOISE = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "HTTPS",
+    "HOST",
+    "PORT",
+    "LANGUAGE_CODE",
+    "ALLOWED_HOSTS",
+    "TICKETDESK_TESTING",
+    "DJANGO_SETTINGS_MODULE",
+)
+
+EnvFactory = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def child_env(tmp_path: Path) -> EnvFactory:
+    """Build the environment of a child process: clean, English, data in a temporary directory."""
+
+    def build(data_dir: Path | None = None, **overrides: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in INHERITED_NOISE}
+        env.update(
+            TICKETDESK_DATA_DIR=str(data_dir or tmp_path),
+            LANGUAGE_CODE="en",
+            PYTHONUNBUFFERED="1",
+            # The test tasks live in the tests package, importable from the repository root.
+            PYTHONPATH=str(REPO_ROOT),
+        )
+        env.update(overrides)
+        return env
+
+    return build
+
+
+def ticketdesk(
+    *args: str, env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "ticketdesk"), *args],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def python(code: str, *, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
