@@ -74,6 +74,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("staff status"), default=False, help_text=_("May sign in to the Django admin.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    ticket_list_view = models.CharField(
+        _("ticket list view"),
+        max_length=20,
+        blank=True,
+        help_text=_("The ticket list view the user chose last; opened by default."),
+    )
 
     objects = UserManager()
 

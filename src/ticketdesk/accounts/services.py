@@ -14,3 +14,11 @@ def update_profile(user: User, *, full_name: str, language: str) -> User:
     user.language = language
     user.save(update_fields=["full_name", "language"])
     return user
+
+
+def remember_ticket_list_view(user: User, *, view: str) -> User:
+    """Store the ticket list view the user chose, so the list opens with it next time."""
+    if user.ticket_list_view != view:
+        user.ticket_list_view = view
+        user.save(update_fields=["ticket_list_view"])
+    return user
