@@ -11,6 +11,7 @@ urlpatterns = [
     path("tickets/", include("ticketdesk.tickets.urls")),
     path("customers/", include("ticketdesk.customers.urls")),
     path("config/outbox/", include("ticketdesk.outbox.urls")),
+    path("config/notifications/", include("ticketdesk.tickets.notification_urls")),
     path("config/", include("ticketdesk.core.config_urls")),
     path("", include("ticketdesk.core.urls")),
 ]

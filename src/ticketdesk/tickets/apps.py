@@ -10,3 +10,15 @@ class TicketsConfig(AppConfig):
     name = "ticketdesk.tickets"
     label = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self) -> None:
+        from ticketdesk.core.config_menu import ConfigLink, register_config_link
+
+        register_config_link(
+            ConfigLink(
+                section=_("Support"),
+                title=_("Notification texts"),
+                url_name="config_notifications:list",
+                order=800,
+            )
+        )

@@ -6,6 +6,7 @@ from .changesets import ChangeSet
 from .config_entries import delete_config_entry, set_config_entry_active, usage_count
 from .conversation import add_customer_message, add_note, add_reply
 from .lifecycle import UNSET, change_ticket, close_ticket, open_ticket, reopen_ticket
+from .notification_texts import reset_notification_text, save_notification_text
 from .recipients import add_cc, mark_ticket_seen, remove_cc
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "open_ticket",
     "remove_cc",
     "reopen_ticket",
+    "reset_notification_text",
+    "save_notification_text",
     "set_config_entry_active",
     "usage_count",
 ]
