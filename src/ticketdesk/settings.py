@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -22,10 +25,22 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DATA_DIR = Path(os.environ.get("TICKETDESK_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
-
 TESTING = "pytest" in sys.modules or os.environ.get("TICKETDESK_TESTING") == "1"
+
+
+def _data_dir() -> Path:
+    if path := os.environ.get("TICKETDESK_DATA_DIR"):
+        return Path(path).resolve()
+    if TESTING:
+        # Media, mail files and the secret key of a test run never land in ./var.
+        path = tempfile.mkdtemp(prefix="ticketdesk-test-")
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+        return Path(path)
+    return Path("var").resolve()
+
+
+DATA_DIR = _data_dir()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _persistent_secret_key() -> str:
