@@ -27,7 +27,7 @@ _ATTRIBUTION = re.compile(
 )
 _ATTRIBUTION_TAIL = re.compile(rf"\b(?:{_VERBS})\b.{{0,60}}(?::|：|\s-{{2,}})\s*$", re.IGNORECASE)
 _ATTRIBUTION_START = re.compile(
-    r"^(?:-{2,}\s*)?(?:on|am|le|el|em|op|il|den|dnia|w\s+dniu|at|på|в|у|在|\d)\b",
+    r"^(?:-{2,}\s*)?(?:on|am|le|el|em|op|il|den|dnia|w\s+dniu|at|på|в|у|在|\d+)\b",
     re.IGNORECASE,
 )
 _HAS_DATE_OR_ADDRESS = re.compile(r"@|\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|you wrote", re.IGNORECASE)

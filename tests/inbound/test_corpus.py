@@ -1,0 +1,274 @@
+"""Every corpus message through store and parser; Zammad and Discourse expectations scored."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from email.utils import getaddresses
+from typing import Any
+
+import pytest
+
+from ticketdesk.inbound.models import InboundMessage, InboundSource, InboundStatus
+from ticketdesk.inbound.parsing import ParsedMessage, parse_message, split_reply
+from ticketdesk.inbound.parsing.html import html_to_text
+from ticketdesk.inbound.services import extract_message_id, ingest_raw_message
+
+from .corpus import all_messages, load_expectation, require_corpus
+
+# Achieved: 239 of 242 header/attachment checks (98.8 %) and all 64 Discourse cases.
+# The misses are Zammad's own coping with malformed From headers (mail065: "=20Andreas?="
+# from a broken encoded-word, which we decode as "Bürling, Andreas"; mail076 and mail087:
+# the invalid address repeated as display name, where we give none).
+ZAMMAD_MIN_MATCH_RATE = 0.97
+DISCOURSE_MIN_MATCH_RATE = 0.95
+
+# Names Zammad makes up for parts that have none, and its extra copy of the HTML body;
+# the README calls these its own choices, not expectations.
+INVENTED_NAMES = {"file", "message.html"}
+INVENTED_TYPES = {"message/rfc822", "message/delivery-status"}
+# RFC 2047 forbids encoded-words in an addr-spec; only the domain is compared (README).
+ENCODED_LOCAL_PART = {"mail117", "mail118"}
+# Body expectations that are Zammad's choice: mail072 (wrong cp1258 table), mail025 (the
+# uuencoded block left in the body; we turn it into an attachment), mail087 (a part without
+# Content-Type that Zammad ignores and we show), mail029 (HTML markup escaped twice).
+BODY_NOT_COMPARED = {"mail072", "mail025", "mail087", "mail029"}
+
+
+def _norm_address(value: str) -> str:
+    return value.replace('"', "").strip("<> ").lower()
+
+
+def _address_set(value: str | None) -> set[str]:
+    found = set()
+    for name, addr in getaddresses([value or ""]):
+        candidate = addr if "@" in addr else name
+        if "@" in candidate:
+            found.add(_norm_address(candidate))
+    return found
+
+
+def _squash(text: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())
+
+
+def _zammad_checks(name: str, parsed: ParsedMessage, expected: dict[str, Any]) -> dict[str, bool]:
+    checks: dict[str, bool] = {}
+    if "from_email" in expected:
+        if name in ENCODED_LOCAL_PART:
+            domain = expected["from_email"].rsplit("@", 1)[-1]
+            checks["from_domain"] = parsed.from_address.rsplit("@", 1)[-1] == domain
+        else:
+            checks["from_email"] = _norm_address(parsed.from_address) == _norm_address(
+                expected["from_email"]
+            )
+    if "from_display_name" in expected:
+        checks["from_display_name"] = parsed.from_name == expected["from_display_name"]
+    if "subject" in expected:
+        checks["subject"] = parsed.subject == expected["subject"]
+    for field in ("to", "cc"):
+        if field in expected:
+            ours = {_norm_address(a) for a in getattr(parsed, field)}
+            checks[field] = ours == _address_set(expected[field])
+    real = sorted(
+        (a["filename"], len(a["data"] if isinstance(a["data"], bytes) else a["data"].encode()))
+        for a in expected.get("attachments") or []
+        if a["filename"] not in INVENTED_NAMES
+        and not a.get("preferences", {}).get("content-alternative")
+        and a.get("preferences", {}).get("Mime-Type") not in INVENTED_TYPES
+    )
+    if real:
+        names = {filename for filename, _size in real}
+        ours = sorted((a.filename, a.size) for a in parsed.attachments if a.filename in names)
+        checks["attachments"] = ours == real
+    if "body" in expected and name not in BODY_NOT_COMPARED:
+        checks["body"] = _body_matches(parsed, expected)
+    return checks
+
+
+def _body_matches(parsed: ParsedMessage, expected: dict[str, Any]) -> bool:
+    body = expected["body"]
+    if expected.get("content_type") == "text/html":
+        body = html_to_text(body)
+    if body.strip() == "no visible content":
+        return not parsed.text.strip()
+    key = _squash(body)[:80]
+    return key in _squash(parsed.text) or key in _squash(html_to_text(parsed.html))
+
+
+@pytest.mark.django_db
+def test_every_corpus_message_is_stored_and_parsed_without_error() -> None:
+    require_corpus()
+    files = all_messages()
+    assert len(files) >= 70
+    stored_ids, keys = set(), set()
+    for path in files:
+        raw = path.read_bytes()
+        keys.add(extract_message_id(raw) or hashlib.sha256(raw).hexdigest())
+        result = ingest_raw_message(raw, source=InboundSource.FILE)
+        assert result.inbound.pk, path.name
+        inbound = result.inbound
+        assert inbound.status == InboundStatus.PARSED, (path.name, inbound.parse_error)
+        if not result.created:
+            # Samples that share a Message-ID (two versions of one django-helpdesk file,
+            # talon's fixtures) are one message, recorded once.
+            assert result.inbound.message_id == extract_message_id(raw) != "", path.name
+        stored_ids.add(result.inbound.pk)
+    assert InboundMessage.objects.count() == len(stored_ids) == len(keys)
+
+
+def test_zammad_expectations_match() -> None:
+    corpus = require_corpus()
+    passed = total = 0
+    misses = []
+    for box in sorted((corpus / "zammad-mail").glob("*.box")):
+        parsed = parse_message(box.read_bytes())
+        checks = _zammad_checks(box.stem, parsed, load_expectation(box.with_suffix(".yml")))
+        passed += sum(checks.values())
+        total += len(checks)
+        misses += [f"{box.stem}:{field}" for field, ok in checks.items() if not ok]
+    rate = passed / total
+    print(f"Zammad corpus: {passed}/{total} checks match ({rate:.1%}); misses: {misses}")
+    assert rate >= ZAMMAD_MIN_MATCH_RATE, misses
+
+
+def test_discourse_reply_trimming_matches_the_timeline_text() -> None:
+    folder = require_corpus() / "reply-quotes" / "discourse-email_reply_trimmer"
+    names = sorted(p.name for p in (folder / "emails").iterdir())
+    misses = []
+    for name in names:
+        text = (folder / "emails" / name).read_text(encoding="utf-8")
+        new_text, _quoted = split_reply(text)
+        expected = (folder / "trimmed" / name).read_text(encoding="utf-8")
+        if " ".join(new_text.split()) != " ".join(expected.split()):
+            misses.append(name)
+    rate = 1 - len(misses) / len(names)
+    print(f"Discourse reply trimming: {len(names) - len(misses)}/{len(names)} ({rate:.1%})")
+    assert rate >= DISCOURSE_MIN_MATCH_RATE, misses
+
+
+def test_discourse_folded_text_keeps_everything() -> None:
+    folder = require_corpus() / "reply-quotes" / "discourse-email_reply_trimmer"
+    for path in sorted((folder / "emails").iterdir()):
+        text = path.read_text(encoding="utf-8")
+        new_text, quoted = split_reply(text)
+        assert sorted(f"{new_text}\n{quoted}".split()) == sorted(text.split()), path.name
+
+
+def test_matcher_sample_does_not_hang() -> None:
+    folder = require_corpus() / "reply-quotes" / "discourse-email_reply_trimmer" / "matchers"
+    for path in folder.iterdir():
+        split_reply(path.read_text(encoding="utf-8") * 20)
+
+
+def _talon_expected() -> dict[str, Any]:
+    path = require_corpus() / "reply-quotes" / "mailgun-talon" / "EXPECTED.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_talon_standard_replies_reduce_to_the_reply() -> None:
+    folder = require_corpus() / "reply-quotes" / "mailgun-talon" / "standard_replies"
+    for name, expected in _talon_expected()["standard_replies"]["cases"].items():
+        parsed = parse_message((folder / name).read_bytes())
+        # Talon keeps "Sent from my iPhone" and Sparrow's signature; the timeline folds
+        # signatures away with the quote, so only the reply's first line must remain.
+        assert parsed.new_text.splitlines()[0].strip() == expected.splitlines()[0].strip(), name
+        assert "wrote" not in parsed.new_text.lower(), name
+        assert parsed.quoted_text, name
+
+
+def test_talon_html_replies_keep_the_reply_text() -> None:
+    folder = require_corpus() / "reply-quotes" / "mailgun-talon" / "html_replies"
+    expected = _talon_expected()["html_replies"]
+    want = "".join(expected["expected_text"].split())
+    for name in expected["files"]:
+        text = html_to_text((folder / name).read_text(encoding="utf-8", errors="replace"))
+        new_text, _quoted = split_reply(text)
+        assert "".join(new_text.split()).startswith(want[:10]), name
+
+
+def test_talon_share_block_is_not_empty_and_has_no_header() -> None:
+    path = require_corpus() / "reply-quotes" / "mailgun-talon" / "reply-quotations-share-block.eml"
+    parsed = parse_message(path.read_bytes())
+    assert parsed.new_text.strip()
+    assert "From:" not in parsed.new_text
+
+
+@pytest.mark.parametrize(
+    ("name", "subject", "needle"),
+    [
+        ("quoted_printable.eml", "Český test", "Tohle je test"),
+        ("all-special-chars.eml", "Testovácí email", "íářčš"),
+        ("utf-nondecodable.eml", "Fwd: Cyklozaměstnavatel - změna vyhodnocení", "prosazuje lepší"),
+        ("forwarded-message.eml", None, "This is email body"),
+    ],
+)
+def test_django_helpdesk_samples(name: str, subject: str | None, needle: str) -> None:
+    parsed = parse_message((require_corpus() / "django-helpdesk" / name).read_bytes())
+    if subject is not None:
+        assert parsed.subject == subject
+    assert needle in parsed.text or needle in html_to_text(parsed.html)
+
+
+def test_django_helpdesk_forward_folds_the_original_message() -> None:
+    path = require_corpus() / "django-helpdesk" / "forwarded-message.eml"
+    parsed = parse_message(path.read_bytes())
+    assert "This is email body" in parsed.new_text
+    assert "Hello there!" not in parsed.new_text
+    assert "Hello there!" in parsed.quoted_text
+
+
+def test_django_helpdesk_blank_body_keeps_the_attachment() -> None:
+    path = require_corpus() / "django-helpdesk" / "blank-body-with-attachment.eml"
+    parsed = parse_message(path.read_bytes())
+    assert parsed.text == ""
+    assert [a.filename for a in parsed.attachments] == ["baf"]
+
+
+def test_django_helpdesk_pgp_signature_is_an_attachment_and_url_is_rejoined() -> None:
+    parsed = parse_message((require_corpus() / "django-helpdesk" / "pgp.eml").read_bytes())
+    signature = [a for a in parsed.attachments if a.content_type == "application/pgp-signature"]
+    assert len(signature) == 1
+    assert signature[0].content.startswith(b"-----BEGIN PGP SIGNATURE-----")
+    assert "=\n" not in parsed.text
+
+
+def test_zammad_bounces_name_the_failed_recipient() -> None:
+    folder = require_corpus() / "zammad-mail"
+    bounce = parse_message(
+        (folder / "mail033-undelivered-mail-returned-to-sender-notification.box").read_bytes()
+    )
+    assert bounce.is_bounce
+    assert bounce.is_auto_reply
+    assert bounce.bounced_recipients
+    delay = parse_message((folder / "mail078.box").read_bytes())
+    assert delay.is_bounce
+    assert delay.bounced_recipients == []
+    plain = parse_message((folder / "mail052.box").read_bytes())
+    assert plain.is_bounce
+
+
+def test_zammad_auto_generated_notifications_are_auto_replies() -> None:
+    folder = require_corpus() / "zammad-mail"
+    for name in ("mail089", "mail090"):
+        assert parse_message((folder / f"{name}.box").read_bytes()).is_auto_reply, name
+    assert not parse_message((folder / "mail001.box").read_bytes()).is_auto_reply
+
+
+def test_zammad_inline_image_and_uuencode_become_attachments() -> None:
+    folder = require_corpus() / "zammad-mail"
+    image = parse_message((folder / "mail079.box").read_bytes())
+    inline = [a for a in image.attachments if a.is_inline and a.content_id]
+    assert inline
+    assert f"cid:{inline[0].content_id}" in image.html
+    uu = parse_message((folder / "mail025.box").read_bytes())
+    assert [a.filename for a in uu.attachments] == ["rulesets-report.csv"]
+    assert uu.attachments[0].size > 0
+    x_uu = parse_message((folder / "mail078-content_transfer_encoding_x_uuencode.box").read_bytes())
+    assert any(a.content == b"Hello Zammad" for a in x_uu.attachments)
+
+
+def test_zammad_windows_1258_is_decoded_correctly() -> None:
+    parsed = parse_message((require_corpus() / "zammad-mail" / "mail072.box").read_bytes())
+    assert "suite à" in parsed.text
