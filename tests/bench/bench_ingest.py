@@ -1,0 +1,100 @@
+"""Benchmark: ingest 10,000 messages from files (store + parse + route hook).
+
+Standalone: `.venv/bin/python tests/bench/bench_ingest.py [--count N]`. Builds realistic
+messages from the shared corpus (unique Message-IDs), migrates a throw-away SQLite
+database, runs the same path as `ticketdesk ingest_email FILE ...`, and prints messages
+per second and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus"
+FALLBACK = (
+    b"From: Anna Berg <anna@example.com>\r\nTo: support@example.com\r\nSubject: Printer\r\n"
+    b"Message-ID: <seed@example.com>\r\n\r\nThe printer on floor 2 is broken again.\r\n"
+)
+
+
+def _seeds() -> list[bytes]:
+    files = [*CORPUS.glob("zammad-mail/*.box"), *CORPUS.glob("django-helpdesk/*.eml")]
+    files += CORPUS.glob("reply-quotes/mailgun-talon/standard_replies/*.eml")
+    seeds = [p.read_bytes() for p in sorted(files)]
+    return seeds or [FALLBACK]
+
+
+def _with_message_id(raw: bytes, number: int) -> bytes:
+    new_id = f"Message-ID: <bench-{number}@bench.example>".encode()
+    replaced, count = re.subn(rb"(?im)^message-id:[ \t]*.*(?:\r?\n[ \t].*)*$", new_id, raw, count=1)
+    return replaced if count else new_id + b"\r\n" + raw
+
+
+def _write_messages(folder: Path, count: int) -> list[Path]:
+    seeds = _seeds()
+    paths = []
+    for number in range(count):
+        path = folder / f"{number:06d}.eml"
+        path.write_bytes(_with_message_id(seeds[number % len(seeds)], number))
+        paths.append(path)
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument(
+        "--trace-memory", action="store_true", help="also trace the Python heap (slows it down)"
+    )
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="ticketdesk-bench-"))
+    os.environ["TICKETDESK_DATA_DIR"] = str(workdir / "data")
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ticketdesk.settings")
+    sys.path.insert(0, str(REPO / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from ticketdesk.inbound.models import InboundMessage, InboundStatus
+    from ticketdesk.inbound.services import ingest_raw_message
+
+    call_command("migrate", verbosity=0)
+    (workdir / "mail").mkdir()
+    paths = _write_messages(workdir / "mail", args.count)
+    total_bytes = sum(p.stat().st_size for p in paths)
+
+    if args.trace_memory:
+        tracemalloc.start()
+    started = time.perf_counter()
+    for path in paths:
+        ingest_raw_message(path.read_bytes(), source="file")
+    elapsed = time.perf_counter() - started
+    peak_python = tracemalloc.get_traced_memory()[1] if args.trace_memory else 0
+    tracemalloc.stop()
+
+    stored = InboundMessage.objects.count()
+    parsed = InboundMessage.objects.filter(status=InboundStatus.PARSED).count()
+    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size_mb = total_bytes / 1e6
+    print(f"messages: {args.count} files, {size_mb:.1f} MB; stored {stored}, parsed {parsed}")
+    print(f"time: {elapsed:.1f} s -> {args.count / elapsed:.0f} messages/second")
+    print(f"peak memory: {max_rss_mb:.0f} MB max RSS")
+    if args.trace_memory:
+        print(f"peak Python heap during ingest: {peak_python / 1e6:.1f} MB (tracemalloc)")
+    assert stored == args.count
+
+
+if __name__ == "__main__":
+    main()
