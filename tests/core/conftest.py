@@ -50,27 +50,17 @@ def child_env(tmp_path: Path) -> EnvFactory:
     return build
 
 
+def run(argv: list[str], *, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        argv, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
 def ticketdesk(
     *args: str, env: dict[str, str], timeout: float = 120
 ) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN / "ticketdesk"), *args],
-        env=env,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run([str(BIN / "ticketdesk"), *args], env=env, timeout=timeout)
 
 
 def python(code: str, *, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run([sys.executable, "-c", code], env=env, timeout=timeout)
