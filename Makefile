@@ -15,12 +15,14 @@ export UV_PYTHON_DOWNLOADS := never
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 
-# The locked environment (including the dev group: pytest, ruff, Playwright's driver).
+# The locked environment with the dev group (pytest, ruff, Playwright's driver).
 sync: uv
 	$(UV) sync --frozen
 
 # Web server and task worker with demo data on SQLite in ./var; Ctrl-C stops both.
-run: sync
+# Only the runtime packages are needed; --inexact keeps dev tools a `make test` installed.
+run: uv
+	$(UV) sync --frozen --no-dev --inexact
 	$(BIN)/ticketdesk demo
 
 # The whole suite on SQLite; with DATABASE_URL=postgres://... on PostgreSQL.
