@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ticketdesk.tickets.models import Ticket, TicketQuerySet
+from ticketdesk.tickets.models import Ticket
+from ticketdesk.tickets.models.ticket import TicketQuerySet
 
 if TYPE_CHECKING:
     from ticketdesk.accounts.models import User
