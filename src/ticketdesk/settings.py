@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ticketdesk.accounts",
     "ticketdesk.customers",
     "ticketdesk.tickets",
+    "ticketdesk.demo",
 ]
 
 MIDDLEWARE = [

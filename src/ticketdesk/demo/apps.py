@@ -1,0 +1,12 @@
+"""App config of the demo package (installed only for its management commands)."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemoConfig(AppConfig):
+    name = "ticketdesk.demo"
+    label = "demo"
+    verbose_name = _("Demo data")

@@ -1,0 +1,258 @@
+"""Demo tickets played through the ticket services, then moved back in time.
+
+Each ticket gets a short story (opened, accepted, replies, customer answers,
+notes, status changes, closed) told with the real services, so numbers, events,
+status automation and notification rules are exactly what the product does.
+The services stamp everything with the current time; a demo needs 90 days of
+history (lists sorted by date, SLA states, reports), so `History` remembers the
+intended moment of every service call and rewrites the timestamps afterwards
+with a few bulk UPDATEs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from ticketdesk.tickets import services
+from ticketdesk.tickets.models import (
+    Category,
+    Message,
+    Priority,
+    Source,
+    Status,
+    SubCategory,
+    Ticket,
+    TicketEvent,
+    TicketReadMark,
+)
+
+from . import words
+
+if TYPE_CHECKING:
+    from ticketdesk.accounts.models import User
+    from ticketdesk.customers.models import Contact, Customer
+
+    from .loader import DemoPeople
+
+Moment = datetime.datetime
+
+# Relative weights by the default priorities' order (low, normal, high, urgent).
+PRIORITY_WEIGHTS = [20, 50, 22, 8]
+TICKET_FIELDS = ["accepted_at", "first_response_at", "closed_at", "last_customer_message_at"]
+
+
+class History:
+    """Maps the real time of each service call to its intended moment in the past."""
+
+    def __init__(self) -> None:
+        self.moments: dict[tuple[int, Moment], Moment] = {}
+        self.opened: dict[int, tuple[Moment, Moment]] = {}
+        self.seen: dict[tuple[int, int], Moment] = {}
+        self.latest: dict[int, Moment] = {}
+
+    def record(self, ticket: Ticket, real: Moment, intended: Moment) -> None:
+        self.moments[(ticket.pk, real)] = intended
+        self.latest[ticket.pk] = max(intended, self.latest.get(ticket.pk, intended))
+
+    def record_opening(self, ticket: Ticket, intended: Moment) -> None:
+        self.opened[ticket.pk] = (ticket.opened_at, intended)
+        self.record(ticket, ticket.opened_at, intended)
+
+    def _moved(self, ticket_id: int, real: Moment | None) -> Moment | None:
+        if real is None:
+            return None
+        return self.moments.get((ticket_id, real), real)
+
+    def apply(self) -> None:
+        """Rewrite the timestamps of every ticket, message, event and read mark played."""
+        ids = list(self.opened)
+        for model in (TicketEvent, Message):
+            rows = list(model.objects.filter(ticket_id__in=ids).only("pk", "ticket", "created_at"))
+            for row in rows:
+                row.created_at = self._moved(row.ticket_id, row.created_at)
+            model.objects.bulk_update(rows, ["created_at"], batch_size=500)
+        tickets = list(Ticket.objects.filter(pk__in=ids))
+        for ticket in tickets:
+            real_opened, opened = self.opened[ticket.pk]
+            ticket.opened_at = opened
+            if ticket.target_resolution_at is not None:
+                ticket.target_resolution_at += opened - real_opened
+            for name in TICKET_FIELDS:
+                setattr(ticket, name, self._moved(ticket.pk, getattr(ticket, name)))
+            ticket.updated_at = self.latest[ticket.pk]
+        Ticket.objects.bulk_update(
+            tickets, ["opened_at", "target_resolution_at", "updated_at", *TICKET_FIELDS], 500
+        )
+        marks = list(TicketReadMark.objects.filter(ticket_id__in=ids))
+        for mark in marks:
+            mark.seen_at = self.seen.get((mark.ticket_id, mark.user_id), mark.seen_at)
+        TicketReadMark.objects.bulk_update(marks, ["seen_at"], batch_size=500)
+
+
+class Lists:
+    """The active configuration entries the stories choose from."""
+
+    def __init__(self) -> None:
+        self.statuses = list(Status.objects.active())
+        self.closed = next(s for s in self.statuses if s.is_closed)
+        self.priorities = list(Priority.objects.active())
+        self.categories = list(Category.objects.active())
+        self.subcategories: dict[int, list[SubCategory]] = defaultdict(list)
+        for sub in SubCategory.objects.active().select_related("default_team"):
+            self.subcategories[sub.category_id].append(sub)
+
+    def priority(self, rng: random.Random) -> Priority:
+        weights = PRIORITY_WEIGHTS[: len(self.priorities)]
+        weights += [10] * (len(self.priorities) - len(weights))
+        return rng.choices(self.priorities, weights)[0]
+
+    def final_status(self, rng: random.Random, age: datetime.timedelta) -> Status:
+        closed_share = 0.85 if age > datetime.timedelta(days=14) else 0.3
+        if rng.random() < closed_share:
+            return self.closed
+        return rng.choice([s for s in self.statuses if not s.is_closed])
+
+
+def play_stories(
+    rng: random.Random,
+    *,
+    people: DemoPeople,
+    customers: list[Customer],
+    count: int,
+    days: int,
+) -> int:
+    """Open `count` tickets spread over the last `days` days; returns how many were played."""
+    lists = Lists()
+    history = History()
+    contacts = {c.pk: list(c.contacts.all()) for c in customers}
+    now = timezone.now()
+    start = now - datetime.timedelta(days=days)
+    openings = sorted(start + (now - start) * rng.random() ** 0.8 for _ in range(count))
+    for opened in openings:
+        customer = rng.choice(customers)
+        story = Story(rng, lists=lists, people=people, history=history, now=now)
+        story.play(customer, rng.choice(contacts[customer.pk]), opened)
+    history.apply()
+    return count
+
+
+class Story:
+    """One ticket's life, told through the services with intended moments."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        *,
+        lists: Lists,
+        people: DemoPeople,
+        history: History,
+        now: Moment,
+    ) -> None:
+        self.rng = rng
+        self.lists = lists
+        self.people = people
+        self.history = history
+        self.now = now
+
+    def play(self, customer: Customer, contact: Contact, opened: Moment) -> Ticket:
+        rng = self.rng
+        target = self.lists.final_status(rng, self.now - opened)
+        ticket = self._open(customer, contact, opened)
+        steps = self._plan(target, fresh=self.now - opened < datetime.timedelta(days=7))
+        end = min(
+            opened + datetime.timedelta(hours=rng.uniform(1, 24 * 12)),
+            self.now - datetime.timedelta(minutes=5),
+        )
+        moments = sorted(opened + (end - opened) * rng.random() for _ in steps)
+        agent = self._agent(ticket)
+        language = customer.language
+        for step, at in zip(steps, moments, strict=True):
+            real = self._act(step, ticket, agent=agent, contact=contact, language=language)
+            if real is not None:
+                self.history.record(ticket, real, at)
+        if ticket.status != target:
+            real = self._act("status", ticket, agent=agent, contact=contact, target=target)
+            self.history.record(ticket, real, end)
+        if ticket.assignee is not None and rng.random() < 0.6:
+            services.mark_ticket_seen(ticket, user=ticket.assignee)
+            self.history.seen[(ticket.pk, ticket.assignee.pk)] = end
+        return ticket
+
+    def _open(self, customer: Customer, contact: Contact, opened: Moment) -> Ticket:
+        rng = self.rng
+        subject, text = words.request_text(rng, customer.language)
+        category = rng.choice([*self.lists.categories, None])
+        subs = self.lists.subcategories.get(category.pk, []) if category else []
+        source = rng.choices([Source.AGENT, Source.PORTAL, Source.EMAIL], [4, 3, 3])[0]
+        team = None if subs else rng.choice([*self.people.teams, None])
+        ticket = services.open_ticket(
+            customer=customer,
+            requester=contact,
+            subject=subject,
+            text=text,
+            by=rng.choice(self.people.agents) if source == Source.AGENT else None,
+            source=source,
+            priority=self.lists.priority(rng),
+            category=category,
+            subcategory=rng.choice(subs) if subs else None,
+            team=team,
+            cc=[f"it@{customer.email.partition('@')[2]}"] if rng.random() < 0.1 else (),
+        )
+        self.history.record_opening(ticket, opened)
+        return ticket
+
+    def _agent(self, ticket: Ticket) -> User:
+        members = [a for a in self.people.agents if ticket.team and a in ticket.team.members.all()]
+        return self.rng.choice(members or self.people.agents)
+
+    def _plan(self, target: Status, *, fresh: bool) -> list[str]:
+        rng = self.rng
+        if target.is_default and fresh and rng.random() < 0.6:
+            return []  # new and untouched: waits in "unassigned"
+        steps = ["accept"]
+        if rng.random() < 0.4:
+            steps.append("note")
+        steps.append("reply")
+        for _round in range(rng.choice([0, 0, 1, 1, 2])):
+            steps += ["customer", "reply"]
+        if rng.random() < 0.2:
+            steps.append("priority")
+        if target.is_closed:
+            steps.append("reply_close" if rng.random() < 0.5 else "close")
+            if rng.random() < 0.05:
+                steps += ["customer_reopen", "reply_close"]
+        return steps
+
+    def _act(
+        self,
+        step: str,
+        ticket: Ticket,
+        *,
+        agent: User,
+        contact: Contact,
+        language: str = "de",
+        target: Status | None = None,
+    ) -> Moment | None:
+        rng = self.rng
+        if step == "accept":
+            if ticket.assignee is not None:
+                return None
+            return services.accept_ticket(ticket, by=agent).at
+        if step == "note":
+            return services.add_note(ticket, by=agent, text=rng.choice(words.NOTES)).at
+        if step in {"reply", "reply_close"}:
+            text = words.reply_text(rng, language, contact.name, agent.full_name)
+            return services.add_reply(ticket, by=agent, text=text, close=step == "reply_close").at
+        if step in {"customer", "customer_reopen"}:
+            text = words.follow_up_text(rng, language)
+            return services.add_customer_message(ticket, contact=contact, text=text).at
+        if step == "priority":
+            return services.change_ticket(ticket, by=agent, priority=self.lists.priority(rng)).at
+        if step == "close":
+            return services.close_ticket(ticket, by=agent).at
+        return services.change_ticket(ticket, by=agent, status=target).at
