@@ -1,0 +1,302 @@
+"""Reading the ticket list: views, filters, sort order and pagination without COUNT(*).
+
+A sort order is a list of segments, each a filter plus an ORDER BY that an index
+can answer. Sorting by a configurable list (status, priority, ...) walks its
+entries in their configured order, one `WHERE priority_id = ? ORDER BY
+opened_at DESC` per entry, instead of joining and sorting every ticket; the
+first page of any sort therefore reads about one page of index entries, even
+with millions of tickets.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ticketdesk.accounts.models import Team, User
+from ticketdesk.customers.models import Customer
+from ticketdesk.tickets.models import Category, Priority, Status, Ticket, TicketReadMark
+from ticketdesk.tickets.permissions import visible_tickets
+
+if TYPE_CHECKING:
+    from ticketdesk.tickets.models.ticket import TicketQuerySet
+
+PAGE_SIZE = 50
+# A customer filter matching more records than this becomes a subquery instead of an id list.
+CUSTOMER_ID_LIST_LIMIT = 100
+
+
+class TicketListView(models.TextChoices):
+    MINE = "mine", _("My tickets")
+    TEAMS = "teams", _("My teams")
+    UNASSIGNED = "unassigned", _("Unassigned")
+    OPEN = "open", _("All open")
+    CLOSED = "closed", _("Closed")
+    ALL = "all", _("All")
+
+
+DEFAULT_VIEW = TicketListView.OPEN
+
+# Column key -> header. Every column sorts; the key is the `sort` URL parameter.
+COLUMNS: dict[str, str] = {
+    "number": _("Number"),
+    "subject": _("Subject"),
+    "customer": _("Customer"),
+    "status": _("Status"),
+    "priority": _("Priority"),
+    "category": _("Category"),
+    "team": _("Team"),
+    "assignee": _("Assignee"),
+    "opened": _("Opened"),
+    "target": _("Target date"),
+}
+DEFAULT_SORT = "-opened"
+NEWEST_FIRST = ("-opened_at", "-id")
+
+
+@dataclass(frozen=True)
+class ListChoices:
+    """The small configuration lists the list filters on, loaded once per request."""
+
+    statuses: list[Status]
+    priorities: list[Priority]
+    categories: list[Category]
+    teams: list[Team]
+    agents: list[User]
+
+    @classmethod
+    def load(cls) -> ListChoices:
+        return cls(
+            statuses=list(Status.objects.all()),
+            priorities=list(Priority.objects.all()),
+            categories=list(Category.objects.all()),
+            teams=list(Team.objects.all()),
+            agents=list(User.objects.support_team()),
+        )
+
+    def status_ids(self, *, closed: bool) -> list[int]:
+        return [s.pk for s in self.statuses if s.is_closed == closed]
+
+
+@dataclass
+class TicketListQuery:
+    """What the list shows: a view, filters, a search, a sort and a page (all from the URL)."""
+
+    view: str = DEFAULT_VIEW
+    sort: str = DEFAULT_SORT
+    search: str = ""
+    status: int | None = None
+    priority: int | None = None
+    category: int | None = None
+    team: int | None = None
+    assignee: int | None = None
+    customer: str = ""
+    opened_from: datetime.date | None = None
+    opened_to: datetime.date | None = None
+    page: int = 1
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.removeprefix("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A slice of the sorted list: the rows matching `where`, in `order_by` order."""
+
+    where: Q
+    order_by: tuple[str, ...]
+
+
+@dataclass
+class TicketPage:
+    """One page of the list; knows whether a next page exists without counting rows."""
+
+    object_list: list[Ticket]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def filtered_tickets(user: User, query: TicketListQuery, choices: ListChoices) -> TicketQuerySet:
+    """The tickets of the query's view, filters and search, unordered and undecorated."""
+    tickets = _in_view(visible_tickets(user), query.view, user, choices)
+    exact = {
+        "status_id": query.status,
+        "priority_id": query.priority,
+        "category_id": query.category,
+        "team_id": query.team,
+        "assignee_id": query.assignee,
+    }
+    tickets = tickets.filter(**{k: v for k, v in exact.items() if v is not None})
+    if query.customer.strip():
+        tickets = tickets.filter(customer_id__in=_matching_customers(query.customer))
+    if query.opened_from:
+        tickets = tickets.filter(opened_at__gte=_start_of(query.opened_from))
+    if query.opened_to:
+        tickets = tickets.filter(opened_at__lt=_start_of(query.opened_to + datetime.timedelta(1)))
+    return tickets.search(query.search)
+
+
+def _in_view(
+    tickets: TicketQuerySet, view: str, user: User, choices: ListChoices
+) -> TicketQuerySet:
+    # Status ids instead of a join on status.is_closed let the (status, opened_at) index serve.
+    open_ids = choices.status_ids(closed=False)
+    match view:
+        case TicketListView.MINE:
+            return tickets.filter(assignee=user, status_id__in=open_ids)
+        case TicketListView.TEAMS:
+            return tickets.filter(team__in=user.teams.all(), status_id__in=open_ids)
+        case TicketListView.UNASSIGNED:
+            return tickets.filter(assignee__isnull=True, status_id__in=open_ids)
+        case TicketListView.CLOSED:
+            return tickets.filter(status_id__in=choices.status_ids(closed=True))
+        case TicketListView.ALL:
+            return tickets
+        case _:
+            return tickets.filter(status_id__in=open_ids)
+
+
+def _matching_customers(term: str) -> list[int] | models.QuerySet[Customer]:
+    """Customers by number (also "Name (number)" as the type-ahead fills it) or by name."""
+    term = term.strip()
+    number = term.rsplit("(", 1)[-1].rstrip(")").strip() if term.endswith(")") else term
+    matches = Customer.objects.filter(Q(number__iexact=number) | Q(name__icontains=term)).order_by()
+    ids = list(matches.values_list("pk", flat=True)[: CUSTOMER_ID_LIST_LIMIT + 1])
+    if len(ids) > CUSTOMER_ID_LIST_LIMIT:
+        return matches.values("pk")
+    return ids
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def sort_segments(query: TicketListQuery, choices: ListChoices) -> list[Segment]:
+    """The sort as index-friendly segments; missing values (no team, ...) come last."""
+    key, desc = query.sort_key, query.descending
+    if key in {"status", "priority", "category", "team", "assignee"}:
+        return _by_entries(key, _entries(key, query, choices), desc=desc)
+    if key == "target":
+        by_target = ("-target_resolution_at", "-id") if desc else ("target_resolution_at", "id")
+        return [
+            Segment(Q(target_resolution_at__isnull=False), by_target),
+            Segment(Q(target_resolution_at__isnull=True), NEWEST_FIRST),
+        ]
+    sign = "-" if desc else ""
+    order = {
+        "number": (f"{sign}number",),
+        "subject": (f"{sign}subject", *NEWEST_FIRST),
+        "customer": (f"{sign}customer__name", f"{sign}customer_id", *NEWEST_FIRST),
+        "opened": (f"{sign}opened_at", f"{sign}id"),
+    }.get(key, NEWEST_FIRST)
+    return [Segment(Q(), order)]
+
+
+def _entries(key: str, query: TicketListQuery, choices: ListChoices) -> Sequence[models.Model]:
+    if key == "assignee":
+        # Everyone who holds a ticket, including users no longer in the Support team.
+        holders = Ticket.objects.filter(assignee_id=OuterRef("pk"))
+        return list(User.objects.filter(Exists(holders)).order_by("full_name", "email", "pk"))
+    entries: list[models.Model] = {
+        "status": choices.statuses,
+        "priority": choices.priorities,
+        "category": choices.categories,
+        "team": choices.teams,
+    }[key]
+    if key == "status" and query.view != TicketListView.ALL:
+        # The view already limits the statuses; skip entries that cannot match.
+        wanted = set(choices.status_ids(closed=query.view == TicketListView.CLOSED))
+        entries = [s for s in entries if s.pk in wanted]
+    chosen = getattr(query, key)
+    return [e for e in entries if chosen is None or e.pk == chosen]
+
+
+def _by_entries(key: str, entries: Sequence[models.Model], *, desc: bool) -> list[Segment]:
+    ordered = list(reversed(entries)) if desc else list(entries)
+    segments = [Segment(Q(**{f"{key}_id": e.pk}), NEWEST_FIRST) for e in ordered]
+    if key in {"category", "team", "assignee"}:
+        segments.append(Segment(Q(**{f"{key}__isnull": True}), NEWEST_FIRST))
+    return segments
+
+
+Decorate = Callable[["TicketQuerySet"], "TicketQuerySet"]
+
+
+def fetch_page(
+    tickets: TicketQuerySet,
+    segments: Sequence[Segment],
+    *,
+    number: int,
+    decorate: Decorate,
+    size: int | None = None,
+) -> TicketPage:
+    """Rows of page `number`: one query per segment touched, plus size+1 to see a next page.
+
+    A segment is only counted (bounded by the offset still to skip) when the
+    page starts after its end; the first page never counts.
+    """
+    size = size or PAGE_SIZE
+    offset, wanted = (number - 1) * size, size + 1
+    rows: list[Ticket] = []
+    for segment in segments:
+        part = tickets.filter(segment.where)
+        chunk = list(decorate(part).order_by(*segment.order_by)[offset : offset + wanted])
+        if not chunk and offset:
+            offset -= part.order_by()[:offset].count()
+            continue
+        offset = 0
+        rows += chunk
+        wanted -= len(chunk)
+        if wanted <= 0:
+            break
+    return TicketPage(object_list=rows[:size], number=number, has_next=len(rows) > size)
+
+
+def iter_tickets(
+    tickets: TicketQuerySet,
+    segments: Sequence[Segment],
+    *,
+    decorate: Decorate,
+    chunk_size: int = 2000,
+) -> Iterator[Ticket]:
+    """Every row of the list in order, streamed from the database in chunks."""
+    for segment in segments:
+        part = decorate(tickets.filter(segment.where)).order_by(*segment.order_by)
+        yield from part.iterator(chunk_size=chunk_size)
+
+
+def with_columns(tickets: TicketQuerySet) -> TicketQuerySet:
+    return tickets.select_related("customer", "status", "priority", "category", "team", "assignee")
+
+
+def with_unread(tickets: TicketQuerySet, user: User) -> TicketQuerySet:
+    """Annotate `is_unread`: a customer message came in after the user last looked."""
+    seen = TicketReadMark.objects.filter(
+        ticket=OuterRef("pk"), user=user, seen_at__gte=OuterRef("last_customer_message_at")
+    )
+    unread = Q(last_customer_message_at__isnull=False) & ~Q(Exists(seen))
+    return tickets.annotate(is_unread=ExpressionWrapper(unread, output_field=BooleanField()))
