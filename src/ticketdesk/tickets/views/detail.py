@@ -1,0 +1,367 @@
+"""The ticket page and its actions: fields, assignment, copies, attachments.
+
+Every action is a plain POST that redirects back to the page; with htmx it
+answers with the partial that was its target plus out-of-band copies of the
+other parts the change touched (version, status, timeline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ticketdesk.core.permissions import staff_required
+from ticketdesk.tickets import services
+from ticketdesk.tickets.forms import (
+    AssignForm,
+    CCForm,
+    ReplyForm,
+    TicketFieldsForm,
+    with_subcategory_defaults,
+)
+from ticketdesk.tickets.models import Attachment, ReplyTemplate, Ticket
+from ticketdesk.tickets.permissions import can_work_tickets, visible_tickets
+from ticketdesk.tickets.reply_templates import fill_placeholders
+from ticketdesk.tickets.sla_state import sla_state
+from ticketdesk.tickets.timeline import build_timeline
+
+TEMPLATE = "tickets/ticket_detail.html"
+# Parts of the page that show ticket state; refreshed out of band after every action.
+STATE_PARTIALS = ("ticket-summary", "ticket-fields", "ticket-assignment", "ticket-timeline")
+
+
+def get_ticket(request: HttpRequest, number: int) -> Ticket:
+    tickets = visible_tickets(request.user).select_related(
+        "customer", "requester", "status", "priority", "category", "subcategory", "team"
+    )
+    return get_object_or_404(tickets.select_related("assignee"), number=number)
+
+
+def get_workable_ticket(request: HttpRequest, number: int) -> Ticket:
+    """The ticket, for a user who may change it (read-only users get 403)."""
+    if not can_work_tickets(request.user):
+        raise PermissionDenied
+    return get_ticket(request, number)
+
+
+def reply_form_for(ticket: Ticket, agent: Any, template: ReplyTemplate | None = None) -> ReplyForm:
+    """An empty reply box with the chosen (or default) reply template filled in."""
+    if template is None:
+        template = ReplyTemplate.objects.active().filter(is_default=True).first()
+    initial: dict[str, Any] = {}
+    if template is not None:
+        initial = {
+            "reply_template": template.pk,
+            "text": fill_placeholders(template.body, ticket, agent),
+        }
+    return ReplyForm(initial=initial)
+
+
+def page_context(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    fields_form: TicketFieldsForm | None = None,
+    reply_form: ReplyForm | None = None,
+    cc_form: CCForm | None = None,
+    flash: Iterable[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    user = request.user
+    can_work = can_work_tickets(user)
+    mine = ticket.assignee_id == user.pk
+    return {
+        "ticket": ticket,
+        "customer": ticket.customer,
+        "support_notes": list(ticket.customer.support_notes.all()),
+        "other_tickets": list(
+            ticket.customer.tickets.exclude(pk=ticket.pk).select_related("status")[:10]
+        ),
+        "cc_addresses": list(ticket.cc_addresses.all()),
+        "sla": sla_state(
+            opened_at=ticket.opened_at,
+            target_at=ticket.target_resolution_at,
+            now=timezone.now(),
+            closed_at=ticket.closed_at,
+        ),
+        "timeline": build_timeline(ticket),
+        "can_edit": can_work,
+        "can_assign": can_work,
+        "can_reply": can_work,
+        "can_accept": can_work
+        and user.is_support_team
+        and ticket.accepted_at is None
+        and (ticket.assignee_id is None or mine),
+        "can_assign_to_me": can_work and user.is_support_team and not mine,
+        "can_free": can_work and ticket.assignee_id is not None,
+        "fields_form": fields_form or TicketFieldsForm(ticket=ticket),
+        "assign_form": AssignForm(initial={"agent": ticket.assignee_id}) if can_work else None,
+        "reply_form": reply_form or (reply_form_for(ticket, user) if can_work else None),
+        "cc_form": cc_form or CCForm(),
+        "flash": list(flash),
+    }
+
+
+def render_page(
+    request: HttpRequest, ticket: Ticket, *, primary: str, **kwargs: Any
+) -> HttpResponse:
+    """The page with a bound (invalid) form; with htmx only the form's partial."""
+    context = page_context(request, ticket, **kwargs)
+    if request.htmx:
+        return render_partials(request, context, primary=primary, others=["ticket-flash"])
+    return render(request, TEMPLATE, context)
+
+
+def render_partials(
+    request: HttpRequest, context: dict[str, Any], *, primary: str, others: Iterable[str]
+) -> HttpResponse:
+    names = [primary, *(name for name in others if name != primary)]
+    html = "".join(
+        render_to_string(f"{TEMPLATE}#{name}", {**context, "oob": name != primary}, request)
+        for name in names
+    )
+    return HttpResponse(html)
+
+
+def respond(
+    request: HttpRequest,
+    number: int,
+    *,
+    primary: str,
+    flash: tuple[str, str],
+    also: Iterable[str] = (),
+) -> HttpResponse:
+    """After an action: back to the page, or (htmx) the refreshed parts and a status line."""
+    level, text = flash
+    if not request.htmx:
+        messages.add_message(
+            request, messages.ERROR if level == "error" else messages.SUCCESS, text
+        )
+        return redirect("tickets:detail", number=number)
+    ticket = get_ticket(request, number)
+    context = page_context(request, ticket, flash=[flash])
+    return render_partials(
+        request, context, primary=primary, others=[*STATE_PARTIALS, "ticket-flash", *also]
+    )
+
+
+def run_action(
+    request: HttpRequest, number: int, *, primary: str, done: str, action: Callable[[], object]
+) -> HttpResponse:
+    """Call one service; a refusal (ValidationError) becomes the error line, nothing else."""
+    try:
+        action()
+    except ValidationError as error:
+        return respond(request, number, primary=primary, flash=("error", " ".join(error.messages)))
+    return respond(request, number, primary=primary, flash=("success", done))
+
+
+@staff_required
+def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_ticket(request, number)
+    services.mark_ticket_seen(ticket, user=request.user)
+    return render(request, TEMPLATE, page_context(request, ticket))
+
+
+@staff_required
+def ticket_fields(request: HttpRequest, number: int) -> HttpResponse:
+    """GET: the fields with a sub-category's defaults pre-selected; POST: one save."""
+    ticket = get_workable_ticket(request, number)
+    if request.method != "POST":
+        initial = with_subcategory_defaults(request.GET.dict())
+        form = TicketFieldsForm(ticket=ticket, initial=initial)
+        return render(
+            request, f"{TEMPLATE}#ticket-fields", page_context(request, ticket, fields_form=form)
+        )
+    form = TicketFieldsForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            services.change_ticket(
+                ticket,
+                by=request.user,
+                expected_version=form.cleaned_data["expected_version"],
+                **form.changes(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return respond(request, number, primary="ticket-fields", flash=("success", _("Saved.")))
+    return render_page(request, ticket, primary="ticket-fields", fields_form=form)
+
+
+@require_POST
+@staff_required
+def ticket_accept(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_workable_ticket(request, number)
+    return run_action(
+        request,
+        number,
+        primary="ticket-assignment",
+        done=_("You accepted this ticket."),
+        action=lambda: services.accept_ticket(ticket, by=request.user),
+    )
+
+
+@require_POST
+@staff_required
+def ticket_assign(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_workable_ticket(request, number)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(form.errors["agent"])
+        return respond(request, number, primary="ticket-assignment", flash=("error", error))
+    agent = form.cleaned_data["agent"]
+    return run_action(
+        request,
+        number,
+        primary="ticket-assignment",
+        done=_("Assigned to %(user)s.") % {"user": agent},
+        action=lambda: services.assign_ticket(ticket, agent=agent, by=request.user),
+    )
+
+
+@require_POST
+@staff_required
+def ticket_assign_to_me(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_workable_ticket(request, number)
+    return run_action(
+        request,
+        number,
+        primary="ticket-assignment",
+        done=_("Assigned to you."),
+        action=lambda: services.assign_ticket(ticket, agent=request.user, by=request.user),
+    )
+
+
+@require_POST
+@staff_required
+def ticket_free(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_workable_ticket(request, number)
+    return run_action(
+        request,
+        number,
+        primary="ticket-assignment",
+        done=_("The ticket is no longer assigned."),
+        action=lambda: services.free_ticket(ticket, by=request.user),
+    )
+
+
+@require_POST
+@staff_required
+def ticket_cc_add(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_workable_ticket(request, number)
+    form = CCForm(request.POST)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        return run_action(
+            request,
+            number,
+            primary="ticket-cc",
+            done=_("%(email)s now receives the updates.") % {"email": email},
+            action=lambda: services.add_cc(ticket, email=email, by=request.user),
+        )
+    return render_page(request, ticket, primary="ticket-cc", cc_form=form)
+
+
+@require_POST
+@staff_required
+def ticket_cc_remove(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_workable_ticket(request, number)
+    email = request.POST.get("email", "")
+    return run_action(
+        request,
+        number,
+        primary="ticket-cc",
+        done=_("%(email)s no longer receives the updates.") % {"email": email},
+        action=lambda: services.remove_cc(ticket, email=email, by=request.user),
+    )
+
+
+@staff_required
+def attachment_download(request: HttpRequest, number: int, pk: int) -> FileResponse:
+    """Serve an attachment of a ticket the user may see, always as a download."""
+    ticket = get_ticket(request, number)
+    attachment = get_object_or_404(Attachment, pk=pk, ticket=ticket)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@staff_required
+def reply_template_text(request: HttpRequest, number: int) -> HttpResponse:
+    """htmx: the reply text filled from the chosen reply template (204 when none is chosen)."""
+    ticket = get_workable_ticket(request, number)
+    template = ReplyTemplate.objects.active().filter(pk=request.GET.get("reply_template") or None)
+    if not template:
+        return HttpResponse(status=204)
+    context = {"reply_form": reply_form_for(ticket, request.user, template.first())}
+    return render(request, f"{TEMPLATE}#reply-text", context)
+
+
+def _reply_refused(request: HttpRequest, ticket: Ticket, form: ReplyForm) -> HttpResponse:
+    return render_page(request, ticket, primary="ticket-reply", reply_form=form)
+
+
+@require_POST
+@staff_required
+def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
+    """ "Send reply" and "Send and close"; without JavaScript also "Insert template"."""
+    ticket = get_workable_ticket(request, number)
+    form = ReplyForm(request.POST, request.FILES)
+    action = request.POST.get("action", "reply")
+    if action == "template":
+        chosen = ReplyTemplate.objects.active().filter(
+            pk=request.POST.get("reply_template") or None
+        )
+        return _reply_refused(request, ticket, reply_form_for(ticket, request.user, chosen.first()))
+    if not form.is_valid():
+        return _reply_refused(request, ticket, form)
+    data = form.cleaned_data
+    try:
+        services.add_reply(
+            ticket,
+            by=request.user,
+            text=data["text"],
+            attachments=data["attachments"],
+            notify_requester=data["notify_requester"],
+            notify_cc=data["notify_cc"],
+            notify_assignee=data["notify_assignee"],
+            close=action == "close",
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _reply_refused(request, ticket, form)
+    done = _("Reply sent and ticket closed.") if action == "close" else _("Reply sent.")
+    return respond(request, number, primary="ticket-reply", flash=("success", done))
+
+
+@require_POST
+@staff_required
+def ticket_note(request: HttpRequest, number: int) -> HttpResponse:
+    """ "Add note": an internal note, never shown or mailed to the customer."""
+    ticket = get_workable_ticket(request, number)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _reply_refused(request, ticket, form)
+    try:
+        services.add_note(
+            ticket,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            attachments=form.cleaned_data["attachments"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _reply_refused(request, ticket, form)
+    return respond(request, number, primary="ticket-reply", flash=("success", _("Note added.")))
