@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ticketdesk.core.permissions import staff_required
@@ -197,17 +198,38 @@ def ticket_fields(request: HttpRequest, number: int) -> HttpResponse:
     return render_page(request, ticket, primary="ticket-fields", fields_form=form)
 
 
-@require_POST
-@staff_required
-def ticket_accept(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = get_workable_ticket(request, number)
-    return run_action(
-        request,
-        number,
-        primary="ticket-assignment",
-        done=_("You accepted this ticket."),
-        action=lambda: services.accept_ticket(ticket, by=request.user),
-    )
+def simple_action(
+    done: str, call: Callable[[HttpRequest, Ticket], object]
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A POST-only assignment button: one service call, answered in the assignment part."""
+
+    @require_POST
+    @staff_required
+    def view(request: HttpRequest, number: int) -> HttpResponse:
+        ticket = get_workable_ticket(request, number)
+        return run_action(
+            request,
+            number,
+            primary="ticket-assignment",
+            done=str(done),
+            action=lambda: call(request, ticket),
+        )
+
+    return view
+
+
+ticket_accept = simple_action(
+    gettext_lazy("You accepted this ticket."),
+    lambda request, ticket: services.accept_ticket(ticket, by=request.user),
+)
+ticket_assign_to_me = simple_action(
+    gettext_lazy("Assigned to you."),
+    lambda request, ticket: services.assign_ticket(ticket, agent=request.user, by=request.user),
+)
+ticket_free = simple_action(
+    gettext_lazy("The ticket is no longer assigned."),
+    lambda request, ticket: services.free_ticket(ticket, by=request.user),
+)
 
 
 @require_POST
@@ -225,32 +247,6 @@ def ticket_assign(request: HttpRequest, number: int) -> HttpResponse:
         primary="ticket-assignment",
         done=_("Assigned to %(user)s.") % {"user": agent},
         action=lambda: services.assign_ticket(ticket, agent=agent, by=request.user),
-    )
-
-
-@require_POST
-@staff_required
-def ticket_assign_to_me(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = get_workable_ticket(request, number)
-    return run_action(
-        request,
-        number,
-        primary="ticket-assignment",
-        done=_("Assigned to you."),
-        action=lambda: services.assign_ticket(ticket, agent=request.user, by=request.user),
-    )
-
-
-@require_POST
-@staff_required
-def ticket_free(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = get_workable_ticket(request, number)
-    return run_action(
-        request,
-        number,
-        primary="ticket-assignment",
-        done=_("The ticket is no longer assigned."),
-        action=lambda: services.free_ticket(ticket, by=request.user),
     )
 
 
