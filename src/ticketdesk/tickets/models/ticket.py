@@ -89,6 +89,15 @@ class Ticket(models.Model):
         help_text=_("Address of an unknown sender, when no contact matched."),
     )
     unknown_contact = models.BooleanField(_("unknown contact"), default=False)
+    requester_bounced_at = models.DateTimeField(
+        _("requester address bounced"),
+        null=True,
+        blank=True,
+        help_text=_("When a delivery report said mail to the requester could not be delivered."),
+    )
+    requester_bounce_reason = models.CharField(
+        _("requester bounce reason"), max_length=500, blank=True
+    )
     status = models.ForeignKey(
         "tickets.Status",
         on_delete=models.PROTECT,

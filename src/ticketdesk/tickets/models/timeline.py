@@ -47,6 +47,8 @@ class Message(models.Model):
     author_email = models.EmailField(_("author e-mail"), blank=True)
     author_name = models.CharField(_("author name"), max_length=200, blank=True)
     text = models.TextField(_("text"), blank=True)
+    # Quoted history and signature of an e-mail reply: kept, shown folded under the text.
+    quoted_text = models.TextField(_("quoted text"), blank=True)
     html = models.TextField(_("sanitized HTML"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # Threading headers, kept so later mail can be matched to this message.

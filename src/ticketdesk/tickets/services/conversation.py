@@ -106,6 +106,7 @@ def add_customer_message(
     *,
     text: str,
     html: str = "",
+    quoted_text: str = "",
     contact: Contact | None = None,
     email: str = "",
     name: str = "",
@@ -138,6 +139,7 @@ def add_customer_message(
         in_reply_to=headers.get("in_reply_to", ""),
         references=headers.get("references", ""),
         is_automatic=is_automatic,
+        quoted_text=quoted_text,
     )
     store_attachments(ticket, message, attachments, enforce_limit=False)
     changeset.record(EventAction.CUSTOMER_WROTE)
