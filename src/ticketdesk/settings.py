@@ -275,6 +275,18 @@ SECURE_CSP = {
 TICKET_NUMBER_PREFIX = os.environ.get("TICKET_NUMBER_PREFIX", "T-")
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
+# Incoming mail. Unknown senders open tickets on this customer (created on demand),
+# or wait in the incoming-mail inbox when INBOUND_REVIEW_UNKNOWN_SENDERS is on.
+INBOUND_UNKNOWN_CUSTOMER_NUMBER = os.environ.get("INBOUND_UNKNOWN_CUSTOMER_NUMBER", "UNKNOWN")
+INBOUND_REVIEW_UNKNOWN_SENDERS = env_bool("INBOUND_REVIEW_UNKNOWN_SENDERS", default=False)
+# A customer's reply to a closed ticket: "reopen" it, or open a "new" one that links it.
+INBOUND_CLOSED_TICKET_REPLY = os.environ.get("INBOUND_CLOSED_TICKET_REPLY", "reopen")
+# A sender opening more than this many tickets within the minutes is held in the inbox.
+INBOUND_THROTTLE_TICKETS = int(os.environ.get("INBOUND_THROTTLE_TICKETS", "10"))
+INBOUND_THROTTLE_MINUTES = int(os.environ.get("INBOUND_THROTTLE_MINUTES", "60"))
+# Discarded incoming messages are kept this many days, then purged.
+INBOUND_DISCARD_KEEP_DAYS = int(os.environ.get("INBOUND_DISCARD_KEEP_DAYS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
