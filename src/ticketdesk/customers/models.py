@@ -66,6 +66,31 @@ class Customer(TimeStampedModel):
         return ", ".join(p for p in [self.street, city_line, self.country] if p)
 
 
+# The fields a user edits (forms) and the services write.
+CUSTOMER_FIELDS = (
+    "number",
+    "name",
+    "kind",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "phone",
+    "email",
+    "language",
+    "notes",
+)
+CONTACT_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "language",
+    "is_active",
+    "portal_access",
+    "portal_admin",
+)
+
+
 class ContactQuerySet(models.QuerySet["Contact"]):
     def active(self) -> ContactQuerySet:
         return self.filter(is_active=True)
