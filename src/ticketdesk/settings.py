@@ -216,6 +216,12 @@ def _email_settings(url: str) -> dict[str, object]:
 
 globals().update(_email_settings(EMAIL_URL))
 
+# IMAP mailboxes: how often the background task fetches them; how long a fetcher may hold a
+# folder without progress before another takes over; the network timeout of one IMAP command.
+INBOUND_FETCH_INTERVAL_SECONDS = int(os.environ.get("INBOUND_FETCH_INTERVAL_SECONDS", "60"))
+INBOUND_FETCH_LEASE_SECONDS = int(os.environ.get("INBOUND_FETCH_LEASE_SECONDS", "300"))
+INBOUND_IMAP_TIMEOUT_SECONDS = int(os.environ.get("INBOUND_IMAP_TIMEOUT_SECONDS", "60"))
+
 # --- background tasks -----------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -115,3 +115,66 @@ class InboundMessage(models.Model):
             with default_storage.open(self.raw_file.name, "rb") as handle:
                 return handle.read()
         return bytes(self.raw or b"")
+
+
+class MailboxSecurity(models.TextChoices):
+    TLS = "tls", _("TLS (IMAPS, usually port 993)")
+    STARTTLS = "starttls", _("STARTTLS (usually port 143)")
+    NONE = "none", _("None (unencrypted)")
+
+
+class AfterImport(models.TextChoices):
+    LEAVE = "leave", _("Leave it as it is")
+    MARK_SEEN = "seen", _("Mark it as read")
+    MOVE = "move", _("Move it to another folder")
+    DELETE = "delete", _("Delete it")
+
+
+class MailboxQuerySet(models.QuerySet["Mailbox"]):
+    def active(self) -> MailboxQuerySet:
+        return self.filter(is_active=True)
+
+
+class Mailbox(models.Model):
+    """An IMAP folder that is fetched into tickets.
+
+    Progress is tracked by UIDVALIDITY and the last imported UID, never by the
+    \\Seen flag (people read support mail in other clients too). `locked_by` and
+    `locked_until` are a lease: one fetcher at a time works on a folder.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    host = models.CharField(_("server"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(
+        _("encryption"), max_length=10, choices=MailboxSecurity.choices, default=MailboxSecurity.TLS
+    )
+    username = models.CharField(_("user name"), max_length=255)
+    # IMAP needs the password itself; it is never rendered back into a page.
+    password = models.CharField(_("password"), max_length=500, blank=True)
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    is_active = models.BooleanField(_("active"), default=True)
+    after_import = models.CharField(
+        _("after import"), max_length=10, choices=AfterImport.choices, default=AfterImport.MARK_SEEN
+    )
+    move_to_folder = models.CharField(_("move to folder"), max_length=255, blank=True)
+    last_uidvalidity = models.PositiveBigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
+    last_uid = models.PositiveBigIntegerField(_("last imported UID"), default=0)
+    last_fetch_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    locked_by = models.CharField(_("locked by"), max_length=100, blank=True, editable=False)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
+
+    objects = MailboxQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Mail filters live in their own module; importing them here registers them with the app.
+from ticketdesk.inbound.filters.models import MailFilter, MailFilterCondition  # noqa: E402, F401

@@ -183,7 +183,7 @@ class NewTicketForm(CategoryFieldsMixin):
         Priority.objects.none(),
         label=_("Priority"),
         required=False,
-        empty_label=_("Automatic (sub-category or default)"),
+        empty_label=_("Automatic"),
     )
     assignee = forms.ModelChoiceField(User.objects.none(), label=_("Assignee"), required=False)
     attachments = AttachmentsField()
