@@ -13,25 +13,15 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from ticketdesk.tickets import services
-from ticketdesk.tickets.models import (
-    Category,
-    Message,
-    Priority,
-    Source,
-    Status,
-    SubCategory,
-    Ticket,
-    TicketEvent,
-    TicketReadMark,
-)
+from ticketdesk.tickets.models import Message, Source, Status, Ticket, TicketEvent, TicketReadMark
 
 from . import words
+from .lifecycles import Catalog
 
 if TYPE_CHECKING:
     from ticketdesk.accounts.models import User
@@ -41,8 +31,6 @@ if TYPE_CHECKING:
 
 Moment = datetime.datetime
 
-# Relative weights by the default priorities' order (low, normal, high, urgent).
-PRIORITY_WEIGHTS = [20, 50, 22, 8]
 TICKET_FIELDS = ["accepted_at", "first_response_at", "closed_at", "last_customer_message_at"]
 
 
@@ -94,28 +82,9 @@ class History:
         TicketReadMark.objects.bulk_update(marks, ["seen_at"], batch_size=500)
 
 
-class Lists:
-    """The active configuration entries the stories choose from."""
-
-    def __init__(self) -> None:
-        self.statuses = list(Status.objects.active())
-        self.closed = next(s for s in self.statuses if s.is_closed)
-        self.priorities = list(Priority.objects.active())
-        self.categories = list(Category.objects.active())
-        self.subcategories: dict[int, list[SubCategory]] = defaultdict(list)
-        for sub in SubCategory.objects.active().select_related("default_team"):
-            self.subcategories[sub.category_id].append(sub)
-
-    def priority(self, rng: random.Random) -> Priority:
-        weights = PRIORITY_WEIGHTS[: len(self.priorities)]
-        weights += [10] * (len(self.priorities) - len(weights))
-        return rng.choices(self.priorities, weights)[0]
-
-    def final_status(self, rng: random.Random, age: datetime.timedelta) -> Status:
-        closed_share = 0.85 if age > datetime.timedelta(days=14) else 0.3
-        if rng.random() < closed_share:
-            return self.closed
-        return rng.choice([s for s in self.statuses if not s.is_closed])
+def final_status(catalog: Catalog, rng: random.Random, age: datetime.timedelta) -> Status:
+    closed_share = 0.85 if age > datetime.timedelta(days=14) else 0.3
+    return catalog.closed if rng.random() < closed_share else rng.choice(catalog.open_statuses)
 
 
 def play_stories(
@@ -127,7 +96,7 @@ def play_stories(
     days: int,
 ) -> int:
     """Open `count` tickets spread over the last `days` days; returns how many were played."""
-    lists = Lists()
+    catalog = Catalog(people.agents, people.teams)
     history = History()
     contacts = {c.pk: list(c.contacts.all()) for c in customers}
     now = timezone.now()
@@ -135,7 +104,7 @@ def play_stories(
     openings = sorted(start + (now - start) * rng.random() ** 0.8 for _ in range(count))
     for opened in openings:
         customer = rng.choice(customers)
-        story = Story(rng, lists=lists, people=people, history=history, now=now)
+        story = Story(rng, catalog=catalog, people=people, history=history, now=now)
         story.play(customer, rng.choice(contacts[customer.pk]), opened)
     history.apply()
     return count
@@ -148,20 +117,20 @@ class Story:
         self,
         rng: random.Random,
         *,
-        lists: Lists,
+        catalog: Catalog,
         people: DemoPeople,
         history: History,
         now: Moment,
     ) -> None:
         self.rng = rng
-        self.lists = lists
+        self.catalog = catalog
         self.people = people
         self.history = history
         self.now = now
 
     def play(self, customer: Customer, contact: Contact, opened: Moment) -> Ticket:
         rng = self.rng
-        target = self.lists.final_status(rng, self.now - opened)
+        target = final_status(self.catalog, rng, self.now - opened)
         ticket = self._open(customer, contact, opened)
         steps = self._plan(target, fresh=self.now - opened < datetime.timedelta(days=7))
         end = min(
@@ -186,10 +155,10 @@ class Story:
     def _open(self, customer: Customer, contact: Contact, opened: Moment) -> Ticket:
         rng = self.rng
         subject, text = words.request_text(rng, customer.language)
-        category = rng.choice([*self.lists.categories, None])
-        subs = self.lists.subcategories.get(category.pk, []) if category else []
+        category = rng.choice(self.catalog.categories)
+        subs = self.catalog.subcategories.get(category.pk, []) if category else []
         source = rng.choices([Source.AGENT, Source.PORTAL, Source.EMAIL], [4, 3, 3])[0]
-        team = None if subs else rng.choice([*self.people.teams, None])
+        team = None if subs else rng.choice(self.catalog.teams)
         ticket = services.open_ticket(
             customer=customer,
             requester=contact,
@@ -197,7 +166,7 @@ class Story:
             text=text,
             by=rng.choice(self.people.agents) if source == Source.AGENT else None,
             source=source,
-            priority=self.lists.priority(rng),
+            priority=self.catalog.priority(rng),
             category=category,
             subcategory=rng.choice(subs) if subs else None,
             team=team,
@@ -207,8 +176,7 @@ class Story:
         return ticket
 
     def _agent(self, ticket: Ticket) -> User:
-        members = [a for a in self.people.agents if ticket.team and a in ticket.team.members.all()]
-        return self.rng.choice(members or self.people.agents)
+        return self.rng.choice(self.catalog.members.get(ticket.team_id or 0) or self.catalog.agents)
 
     def _plan(self, target: Status, *, fresh: bool) -> list[str]:
         rng = self.rng
@@ -252,7 +220,7 @@ class Story:
             text = words.follow_up_text(rng, language)
             return services.add_customer_message(ticket, contact=contact, text=text).at
         if step == "priority":
-            return services.change_ticket(ticket, by=agent, priority=self.lists.priority(rng)).at
+            return services.change_ticket(ticket, by=agent, priority=self.catalog.priority(rng)).at
         if step == "close":
             return services.close_ticket(ticket, by=agent).at
         return services.change_ticket(ticket, by=agent, status=target).at

@@ -1,0 +1,71 @@
+"""The bulk generator: consistent tickets, numbers that continue the sequence, the command."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F, Min
+
+from tests.tickets.factories import TicketFactory
+from ticketdesk.customers.models import Customer
+from ticketdesk.demo.generate import generate
+from ticketdesk.tickets.models import (
+    EventAction,
+    Message,
+    MessageKind,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generate_creates_consistent_tickets() -> None:
+    result = generate(tickets=60, customers=6, batch=25)
+
+    assert result.tickets == Ticket.objects.count() == 60
+    assert Customer.objects.count() == 6
+    assert sorted(Ticket.objects.values_list("number", flat=True)) == list(range(1, 61))
+    assert TicketSequence.objects.get().last_number == 60
+    assert result.messages == Message.objects.count()
+    assert result.events == TicketEvent.objects.count()
+
+    tickets = Ticket.objects.annotate(
+        messages_count=Count("messages", distinct=True), first_at=Min("messages__created_at")
+    )
+    for ticket in tickets:
+        assert 1 <= ticket.messages_count <= 10
+        assert ticket.first_at == ticket.opened_at
+        assert ticket.customer.contacts.filter(pk=ticket.requester_id).exists() or (
+            ticket.unknown_contact
+        )
+        assert ticket.events.filter(action=EventAction.OPENED).count() == 1
+        assert (ticket.closed_at is not None) == ticket.status.is_closed
+    assert Message.objects.filter(kind=MessageKind.REPLY).exists()
+    assert not TicketEvent.objects.filter(created_at__lt=F("ticket__opened_at")).exists()
+    assert not Ticket.objects.filter(first_response_at__lt=F("opened_at")).exists()
+    assert not Ticket.objects.filter(updated_at__lt=F("opened_at")).exists()
+    # Every message belongs to a change-set that also wrote an event.
+    event_sets = set(TicketEvent.objects.values_list("changeset", flat=True))
+    assert set(Message.objects.values_list("changeset", flat=True)) <= event_sets
+    assert Ticket.objects.filter(status__is_closed=True).count() > 30
+
+
+def test_generated_numbers_continue_the_ticket_sequence() -> None:
+    TicketFactory()
+    generate(tickets=10, customers=2)
+    later = TicketFactory()
+
+    assert sorted(Ticket.objects.values_list("number", flat=True)) == list(range(1, 13))
+    assert later.number == 12
+
+
+def test_generate_command_reports_what_it_wrote() -> None:
+    out = io.StringIO()
+    call_command("generate", tickets=5, customers=2, no_progress=True, stdout=out)
+
+    assert "5 tickets" in out.getvalue()
+    assert Ticket.objects.count() == 5
