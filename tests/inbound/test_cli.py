@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from ticketdesk.inbound.models import InboundMessage, InboundSource, InboundStatus
+from ticketdesk.inbound.models import InboundMessage, InboundSource
+from ticketdesk.tickets.models import Ticket
 
 MESSAGE = b"From: a@example.com\nSubject: Hi\nMessage-ID: <cli-1@example.com>\n\nHello\n"
 
@@ -24,8 +25,8 @@ def test_ingest_email_reads_files_and_prints_each_outcome(tmp_path: Path) -> Non
     out = io.StringIO()
     call_command("ingest_email", str(first), str(second), stdout=out)
     lines = out.getvalue().splitlines()
-    assert len(lines) == 2
-    assert all(f"{InboundStatus.PARSED}" in line for line in lines)
+    tickets = Ticket.objects.order_by("number")
+    assert lines == [f"{first}\t{tickets[0].reference}", f"{second}\t{tickets[1].reference}"]
     assert InboundMessage.objects.filter(source=InboundSource.FILE).count() == 2
 
 
@@ -36,7 +37,7 @@ def test_ingest_email_reads_one_message_from_stdin(monkeypatch: pytest.MonkeyPat
     call_command("ingest_email", stdout=out)
     inbound = InboundMessage.objects.get()
     assert inbound.source == InboundSource.PIPE
-    assert f"inbound #{inbound.pk} parsed" in out.getvalue()
+    assert out.getvalue() == f"-\t{inbound.ticket.reference}\n"
 
 
 @pytest.mark.django_db
@@ -69,4 +70,4 @@ def test_unparseable_input_is_stored_and_exits_zero(tmp_path: Path) -> None:
     path.write_bytes(b"\n\n")
     out = io.StringIO()
     call_command("ingest_email", str(path), stdout=out)
-    assert "failed" in out.getvalue()
+    assert "inbox: unparseable" in out.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
@@ -29,11 +30,16 @@ class ReviewReason(models.TextChoices):
     FILTERED = "filtered", _("Held by a mail filter")
     THROTTLED = "throttled", _("Sender throttled")
     UNKNOWN_SENDER = "unknown_sender", _("Unknown sender")
+    AUTOMATIC = "automatic", _("Auto-reply or bounce without a ticket")
+    ROUTING_FAILED = "routing_failed", _("Could not be added to a ticket")
 
 
 class InboundMessageQuerySet(models.QuerySet["InboundMessage"]):
     def needing_decision(self) -> InboundMessageQuerySet:
-        return self.filter(status__in=[InboundStatus.FAILED, InboundStatus.NEEDS_REVIEW])
+        """Held or unparseable messages that no one has put into a ticket or discarded yet."""
+        return self.filter(
+            status__in=[InboundStatus.FAILED, InboundStatus.NEEDS_REVIEW], ticket__isnull=True
+        )
 
     def without_raw(self) -> InboundMessageQuerySet:
         return self.defer("raw")
@@ -88,6 +94,24 @@ class InboundMessage(models.Model):
         blank=True,
         related_name="inbound_messages",
         verbose_name=_("ticket message"),
+    )
+    mail_filter = models.ForeignKey(
+        "inbound.MailFilter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mail filter"),
+        help_text=_("The filter that matched when the message was routed."),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
 
     objects = InboundMessageQuerySet.as_manager()

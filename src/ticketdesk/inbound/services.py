@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import routing
 from .models import InboundMessage, InboundStatus, ReviewReason
 from .parsing import ParsedMessage, ParseError, parse_message
 from .parsing.headers import parse_message_id
@@ -24,6 +25,7 @@ _MESSAGE_ID = re.compile(
     rb"^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE
 )
 PARSE_ERROR_INTERNAL = "internal error while parsing: %s"
+ROUTING_ERROR = "could not be added to a ticket: %s"
 # Raw messages up to this size are kept in the database row, larger ones in MEDIA.
 RAW_IN_DB_MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
@@ -153,18 +155,73 @@ def _mark_failed(inbound: InboundMessage, error: str) -> None:
 
 
 def route_message(inbound: InboundMessage, parsed: ParsedMessage | None = None) -> InboundMessage:
-    """Hand a parsed message to the ticket services (phase 2).
+    """Put a stored message into a ticket or the inbox (rules: `ticketdesk.inbound.routing`).
 
-    For now it only parses when needed and stamps processed_at; the status stays
-    PARSED or FAILED. Phase 2 threads into tickets, applies filters and throttling,
-    and links `ticket` / `message`.
+    Idempotent: a message already routed (processed_at set) is left alone, and the
+    row is locked while routing so two workers never route it twice. Side effects:
+    the ticket services' writes and mail; on the row ticket, ticket_message,
+    mail_filter, processed_at, and status NEEDS_REVIEW with a review reason when it
+    waits in the inbox. A routing error rolls back the ticket writes and leaves the
+    message in the inbox (reason "routing failed", the error in parse_error).
     """
-    if parsed is None and inbound.status == InboundStatus.PENDING:
-        parse_inbound(inbound)
-    if inbound.processed_at is None:
-        inbound.processed_at = timezone.now()
-        inbound.save(update_fields=["processed_at"])
+    if inbound.processed_at is not None:
+        return inbound
+    if parsed is None:
+        parsed = _parsed_again(inbound)
+        if parsed is None:
+            return inbound
+    try:
+        with transaction.atomic():
+            locked = InboundMessage.objects.select_for_update().without_raw().get(pk=inbound.pk)
+            if locked.processed_at is None:
+                _record_outcome(locked, routing.route(locked, parsed))
+    except Exception as exc:  # the message must stay visible, not vanish in a log
+        logger.exception("inbound %s: routing failed", inbound.pk)
+        _mark_routing_failed(inbound, exc)
+    inbound.refresh_from_db(fields=ROUTING_FIELDS)
     return inbound
+
+
+ROUTING_FIELDS = [
+    "status",
+    "review_reason",
+    "parse_error",
+    "ticket",
+    "ticket_message",
+    "mail_filter",
+    "processed_at",
+]
+
+
+def _parsed_again(inbound: InboundMessage) -> ParsedMessage | None:
+    if inbound.status == InboundStatus.PENDING:
+        return parse_inbound(inbound)
+    if inbound.status != InboundStatus.PARSED:
+        return None
+    try:
+        return parse_message(inbound.raw_bytes)
+    except Exception:  # it parsed before; treat a failure now like any parse failure
+        return parse_inbound(inbound)
+
+
+def _record_outcome(inbound: InboundMessage, outcome: routing.Outcome) -> None:
+    inbound.ticket = outcome.ticket
+    inbound.ticket_message = outcome.message
+    inbound.mail_filter = outcome.mail_filter
+    inbound.processed_at = timezone.now()
+    if outcome.review_reason:
+        inbound.status = InboundStatus.NEEDS_REVIEW
+        inbound.review_reason = outcome.review_reason
+    inbound.save(update_fields=ROUTING_FIELDS)
+
+
+def _mark_routing_failed(inbound: InboundMessage, exc: Exception) -> None:
+    InboundMessage.objects.filter(pk=inbound.pk, processed_at__isnull=True).update(
+        status=InboundStatus.NEEDS_REVIEW,
+        review_reason=ReviewReason.ROUTING_FAILED,
+        parse_error=(ROUTING_ERROR % exc)[:10000],
+        processed_at=timezone.now(),
+    )
 
 
 @dataclass(frozen=True)
@@ -177,13 +234,11 @@ def ingest_raw_message(raw: bytes, *, source: str) -> IngestResult:
     """Store, parse and route one message; a repeat delivery is stored and routed once.
 
     Only storing may raise (the caller reports "not stored"); parsing and routing
-    problems end up on the stored row.
+    problems end up on the stored row. A message stored before but never routed (the
+    process died in between) is routed now.
     """
     inbound, created = store_raw_message(raw, source=source)
-    if created or inbound.status == InboundStatus.PENDING:
-        parsed = parse_inbound(inbound)
-        try:
-            route_message(inbound, parsed)
-        except Exception:  # routing failures keep the stored row for retry
-            logger.exception("inbound %s: routing failed", inbound.pk)
+    if inbound.processed_at is None:
+        parsed = parse_inbound(inbound) if inbound.status == InboundStatus.PENDING else None
+        route_message(inbound, parsed)
     return IngestResult(inbound=inbound, created=created)

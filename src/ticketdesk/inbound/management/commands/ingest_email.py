@@ -42,7 +42,11 @@ class Command(BaseCommand):
 
     @staticmethod
     def _outcome(inbound: InboundMessage, *, created: bool) -> str:
+        """The ticket number, or "inbox: <reason>" for a message waiting for a decision."""
         if inbound.ticket_id:
-            return inbound.ticket.reference
-        label = f"inbound #{inbound.pk} {inbound.status}"
+            label = inbound.ticket.reference
+        elif inbound.review_reason:
+            label = f"inbox: {inbound.review_reason}"
+        else:
+            label = f"inbound #{inbound.pk} {inbound.status}"
         return label if created else f"{label} ({_('already stored')})"

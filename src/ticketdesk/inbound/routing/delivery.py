@@ -1,0 +1,157 @@
+"""Handing a parsed message to the ticket services: a new ticket, or a message on one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from django.utils.translation import gettext
+
+from ticketdesk.inbound.parsing import ParsedMessage
+from ticketdesk.tickets.models import Message, Source, Ticket
+from ticketdesk.tickets.services import (
+    AttachmentInput,
+    add_customer_message,
+    add_note,
+    close_ticket,
+    open_ticket,
+)
+from ticketdesk.tickets.services.bounces import record_bounce
+
+from .threads import bracketed, strip_subject_tags
+
+if TYPE_CHECKING:
+    from ticketdesk.customers.models import Contact, Customer
+    from ticketdesk.inbound.filters.models import MailFilter
+
+ACTOR_MAIL = "%(sender)s (e-mail)"
+
+
+def attachments_of(parsed: ParsedMessage) -> list[AttachmentInput]:
+    """The parser's attachments as service input; inline images keep their Content-ID."""
+    return [
+        AttachmentInput(
+            name=item.filename or "attachment",
+            content=item.content,
+            content_type=item.content_type or "application/octet-stream",
+            content_id=item.content_id,
+            inline=item.is_inline,
+        )
+        for item in parsed.attachments
+    ]
+
+
+def headers_of(parsed: ParsedMessage) -> dict[str, str]:
+    return {
+        "message_id": bracketed(parsed.message_id) if parsed.message_id else "",
+        "in_reply_to": bracketed(parsed.in_reply_to) if parsed.in_reply_to else "",
+        "references": " ".join(bracketed(ref) for ref in parsed.references)[:10000],
+    }
+
+
+def texts_of(parsed: ParsedMessage) -> tuple[str, str]:
+    """(text shown, quoted text folded); a message that is all quote shows it all."""
+    if parsed.new_text.strip():
+        return parsed.new_text, parsed.quoted_text
+    if parsed.text.strip() or parsed.attachments:
+        return parsed.text, ""
+    return gettext("(empty message)"), ""
+
+
+def actor_of(parsed: ParsedMessage) -> str:
+    sender = parsed.from_name or parsed.from_address or gettext("unknown sender")
+    return gettext(ACTOR_MAIL) % {"sender": sender}
+
+
+def open_ticket_from(
+    parsed: ParsedMessage,
+    *,
+    customer: Customer,
+    contact: Contact | None,
+    mail_filter: MailFilter | None = None,
+    subject: str = "",
+) -> Ticket:
+    """Open a ticket with the message as its first message; a filter's actions apply."""
+    text, quoted = texts_of(parsed)
+    actions = filter_actions(mail_filter)
+    ticket = open_ticket(
+        customer=customer,
+        subject=(subject or parsed.subject).strip() or gettext("(no subject)"),
+        text=text,
+        quoted_text=quoted,
+        html=parsed.html,
+        by=None,
+        requester=contact,
+        requester_email="" if contact else parsed.from_address,
+        requester_name=parsed.from_name,
+        source=Source.EMAIL,
+        attachments=attachments_of(parsed),
+        unknown_contact=contact is None,
+        message_headers=headers_of(parsed),
+        actor_label=actor_of(parsed),
+        **actions,
+    )
+    if mail_filter is not None and mail_filter.close:
+        close_ticket(ticket, by=None)
+    return ticket
+
+
+def filter_actions(mail_filter: MailFilter | None) -> dict[str, object]:
+    """A filter's field values that can still be applied (active entries, assignable agent)."""
+    if mail_filter is None:
+        return {}
+    actions: dict[str, object] = {}
+    for name in ("priority", "category", "team"):
+        entry = getattr(mail_filter, f"set_{name}")
+        if entry is not None and entry.is_active:
+            actions[name] = entry
+    agent = mail_filter.set_assignee
+    if agent is not None and agent.is_active and agent.is_support_team:
+        actions["assignee"] = agent
+    return actions
+
+
+def append_to(
+    ticket: Ticket,
+    parsed: ParsedMessage,
+    *,
+    contact: Contact | None,
+    automatic: bool,
+    reopen: bool = True,
+) -> Message:
+    """Add the message to the ticket; automatic mail changes nothing and notifies no one."""
+    text, quoted = texts_of(parsed)
+    changeset = add_customer_message(
+        ticket,
+        text=text,
+        quoted_text=quoted,
+        html=parsed.html,
+        contact=contact,
+        email=parsed.from_address,
+        name=parsed.from_name,
+        attachments=attachments_of(parsed),
+        headers=headers_of(parsed),
+        is_automatic=automatic,
+        reopen=reopen,
+    )
+    if parsed.is_bounce:
+        for address in parsed.bounced_recipients:
+            record_bounce(ticket, email=address, reason=parsed.subject)
+    return cast(Message, changeset.message)  # add_customer_message always writes one
+
+
+def open_follow_up(closed: Ticket, parsed: ParsedMessage, *, contact: Contact | None) -> Ticket:
+    """A new ticket for a reply to a closed one; internal notes link the two both ways."""
+    subject = strip_subject_tags(parsed.subject) or closed.subject
+    ticket = open_ticket_from(parsed, customer=closed.customer, contact=contact, subject=subject)
+    add_note(
+        ticket,
+        by=None,
+        text=gettext("Follow-up to the closed ticket %(ticket)s.") % {"ticket": closed.reference},
+    )
+    add_note(
+        closed,
+        by=None,
+        text=gettext("A reply to this closed ticket opened %(ticket)s.")
+        % {"ticket": ticket.reference},
+    )
+    return ticket

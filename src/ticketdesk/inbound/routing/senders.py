@@ -1,0 +1,72 @@
+"""Who wrote: the sender's contact and customer, the unknown-senders customer, throttling."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from ticketdesk.customers.models import Contact, Customer
+from ticketdesk.tickets.models import Message, Source, Ticket
+
+# A sender writing this many messages to one ticket within the minutes is a mail loop
+# (an autoresponder that sets none of the auto-reply headers); later ones notify no one.
+LOOP_MESSAGES = 10
+LOOP_MINUTES = 10
+
+
+def find_contact(address: str) -> Contact | None:
+    """The active contact with this e-mail address (case-insensitive), oldest first."""
+    if not address.strip():
+        return None
+    return Contact.objects.active().by_email(address).order_by("pk").first()
+
+
+def customer_of(contact: Contact) -> Customer | None:
+    """The contact's customer; with several, the one of their most recent ticket, else the first."""
+    customers = contact.customers.order_by("pk")
+    recent = (
+        Ticket.objects.filter(requester=contact, customer__in=customers)
+        .order_by("-opened_at")
+        .values_list("customer_id", flat=True)
+        .first()
+    )
+    if recent is not None:
+        return customers.get(pk=recent)
+    return customers.first()
+
+
+def unknown_senders_customer() -> Customer:
+    """The customer record that collects tickets of unknown senders (created on demand)."""
+    customer, _created = Customer.objects.get_or_create(
+        number=settings.INBOUND_UNKNOWN_CUSTOMER_NUMBER,
+        defaults={"name": gettext("Unknown senders")},
+    )
+    return customer
+
+
+def is_throttled(address: str) -> bool:
+    """The sender already opened INBOUND_THROTTLE_TICKETS tickets by mail in the window."""
+    limit = settings.INBOUND_THROTTLE_TICKETS
+    if limit <= 0 or not address.strip():
+        return False
+    since = timezone.now() - timedelta(minutes=settings.INBOUND_THROTTLE_MINUTES)
+    recent = Ticket.objects.filter(
+        source=Source.EMAIL, opened_at__gte=since, requester_email__iexact=address.strip()
+    )
+    return recent[:limit].count() >= limit
+
+
+def is_looping(ticket: Ticket, address: str) -> bool:
+    """The sender wrote LOOP_MESSAGES messages to this ticket within LOOP_MINUTES."""
+    limit = getattr(settings, "INBOUND_LOOP_MESSAGES", LOOP_MESSAGES)
+    minutes = getattr(settings, "INBOUND_LOOP_MINUTES", LOOP_MINUTES)
+    if not address.strip():
+        return False
+    since = timezone.now() - timedelta(minutes=minutes)
+    recent = Message.objects.filter(
+        ticket=ticket, author_email__iexact=address.strip(), created_at__gte=since
+    )
+    return recent[:limit].count() >= limit
