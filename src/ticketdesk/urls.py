@@ -12,6 +12,8 @@ urlpatterns = [
     path("customers/", include("ticketdesk.customers.urls")),
     path("config/outbox/", include("ticketdesk.outbox.urls")),
     path("config/notifications/", include("ticketdesk.tickets.notification_urls")),
+    path("config/", include("ticketdesk.accounts.config_urls")),
+    path("config/support/", include("ticketdesk.tickets.config_urls")),
     path("config/", include("ticketdesk.core.config_urls")),
     path("", include("ticketdesk.core.urls")),
 ]

@@ -13,6 +13,13 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from ticketdesk.core.config_menu import ConfigLink, register_config_link
+        from ticketdesk.tickets.forms_config import KINDS
+
+        for order, kind in enumerate(KINDS.values(), start=300):
+            if kind.has_own_page:
+                register_config_link(
+                    ConfigLink(_("Support"), kind.title, kind.list_url_name, order=order)
+                )
 
         register_config_link(
             ConfigLink(

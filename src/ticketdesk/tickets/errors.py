@@ -26,3 +26,7 @@ EMPTY_SUBJECT = _("The subject is empty.")
 NOT_ASSIGNED = _("This ticket is not assigned.")
 ALREADY_ASSIGNED_TO = _("This ticket is already assigned to %(user)s.")
 INVALID_EMAIL = _("“%(email)s” is not a valid e-mail address.")
+LAST_NEEDED_ENTRY = _(
+    "Tickets need an active open status, an active closed status and an active priority; "
+    "this change to “%(entry)s” would leave none. Add or reactivate another one first."
+)

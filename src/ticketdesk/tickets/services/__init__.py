@@ -3,7 +3,14 @@
 from .assignment import accept_ticket, assign_ticket, free_ticket
 from .attachments import AttachmentInput
 from .changesets import ChangeSet
-from .config_entries import delete_config_entry, set_config_entry_active, usage_count
+from .config_entries import (
+    create_config_entry,
+    delete_config_entry,
+    move_config_entry,
+    set_config_entry_active,
+    update_config_entry,
+    usage_count,
+)
 from .conversation import add_customer_message, add_note, add_reply
 from .lifecycle import UNSET, change_ticket, close_ticket, open_ticket, reopen_ticket
 from .notification_texts import reset_notification_text, save_notification_text
@@ -21,14 +28,17 @@ __all__ = [
     "assign_ticket",
     "change_ticket",
     "close_ticket",
+    "create_config_entry",
     "delete_config_entry",
     "free_ticket",
     "mark_ticket_seen",
+    "move_config_entry",
     "open_ticket",
     "remove_cc",
     "reopen_ticket",
     "reset_notification_text",
     "save_notification_text",
     "set_config_entry_active",
+    "update_config_entry",
     "usage_count",
 ]
