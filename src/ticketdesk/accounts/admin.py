@@ -1,0 +1,91 @@
+"""Django admin for users (e-mail login) and support teams."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Team, User
+
+
+class UserAddForm(AdminUserCreationForm):
+    """The admin's "add user" form: e-mail instead of a username."""
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "role", "is_support_team", "language")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                self.instance.unique_error_message(User, ["email"]), code="unique"
+            )
+        return email
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserAddForm
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "language")}),
+        (_("Role"), {"fields": ("role", "is_support_team", "is_active")}),
+        (
+            _("Django admin"),
+            {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "full_name",
+                    "role",
+                    "is_support_team",
+                    "language",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    list_display = ("email", "full_name", "role", "is_support_team", "is_active", "is_staff")
+    list_filter = ("role", "is_support_team", "is_active", "is_staff", "is_superuser")
+    search_fields = ("email", "full_name")
+    ordering = ("email",)
+    readonly_fields = ("last_login", "date_joined")
+    show_full_result_count = False
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "member_count", "is_active")
+    list_editable = ("is_active",)
+    search_fields = ("name",)
+    # Users include every portal login: chosen by type-ahead, never one long list.
+    autocomplete_fields = ("members",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, team: Team) -> int:
+        return team.member_count  # type: ignore[attr-defined]
