@@ -56,7 +56,7 @@ class TicketListForm(forms.Form):
     page = forms.IntegerField(min_value=1, required=False)
 
     def __init__(self, data: QueryDict, *, choices: ListChoices, default_view: str) -> None:
-        super().__init__(data, auto_id="filter-%s")
+        super().__init__(data, auto_id="filter-%s", label_suffix="")
         self.default_view = default_view if default_view in TicketListView else DEFAULT_VIEW
         for name, label, entries in [
             ("status", _("Status"), choices.statuses),
@@ -119,7 +119,7 @@ class BulkActionForm(forms.Form):
     def __init__(
         self, data: QueryDict | None = None, *, user: Any, choices: ListChoices, **kwargs: Any
     ) -> None:
-        super().__init__(data, auto_id="bulk-%s", **kwargs)
+        super().__init__(data, auto_id="bulk-%s", label_suffix="", **kwargs)
         self.fields["tickets"].queryset = visible_tickets(user)
         self.entries: dict[str, dict[str, Model]] = {
             self.ASSIGN: {str(u.pk): u for u in choices.agents},

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
@@ -243,7 +243,8 @@ def _by_entries(key: str, entries: Sequence[models.Model], *, desc: bool) -> lis
     return segments
 
 
-Decorate = Callable[["TicketQuerySet"], "TicketQuerySet"]
+# Adds what the caller reads (related rows, annotations, or plain values) to a queryset.
+Decorate = Callable[["TicketQuerySet"], "models.QuerySet[Any]"]
 
 
 def fetch_page(
@@ -282,8 +283,8 @@ def iter_tickets(
     *,
     decorate: Decorate,
     chunk_size: int = 2000,
-) -> Iterator[Ticket]:
-    """Every row of the list in order, streamed from the database in chunks."""
+) -> Iterator[Any]:
+    """Every row of the list in order (as `decorate` shapes it), fetched in chunks."""
     for segment in segments:
         part = decorate(tickets.filter(segment.where)).order_by(*segment.order_by)
         yield from part.iterator(chunk_size=chunk_size)

@@ -23,8 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ticketdesk.accounts.services import remember_ticket_list_view
 from ticketdesk.core.permissions import staff_required
-from ticketdesk.tickets import listing
-from ticketdesk.tickets.export import csv_lines
+from ticketdesk.tickets import export, listing
 from ticketdesk.tickets.list_forms import BulkActionForm, TicketListForm
 from ticketdesk.tickets.listing import ListChoices, TicketListQuery
 from ticketdesk.tickets.permissions import can_work_tickets
@@ -86,10 +85,10 @@ def ticket_export(request: HttpRequest) -> StreamingHttpResponse:
     rows = listing.iter_tickets(
         listing.filtered_tickets(request.user, query, choices),
         listing.sort_segments(query, choices),
-        decorate=listing.with_columns,
+        decorate=export.export_values,
     )
     response = StreamingHttpResponse(
-        csv_lines(rows, absolute_url=request.build_absolute_uri),
+        export.csv_lines(rows, ticket_url=export.ticket_url_maker(request.build_absolute_uri)),
         content_type="text/csv; charset=utf-8",
     )
     filename = f"tickets-{timezone.localdate():%Y-%m-%d}.csv"
