@@ -158,3 +158,15 @@ class _Handler:
             return f"{code} Refused by test sink"
         self.sink._receive(envelope)
         return "250 Message accepted"
+
+
+def serve_counting(port: int, ready: Any, stop: Any, count: Any) -> None:
+    """Run a sink that only counts, until `stop` is set; for a benchmark's own process.
+
+    `ready`/`stop` are multiprocessing Events, `count` a multiprocessing Value.
+    """
+    with SmtpSink(port=port, keep=False) as sink:
+        ready.set()
+        while not stop.wait(0.05):
+            count.value = sink.count
+        count.value = sink.count

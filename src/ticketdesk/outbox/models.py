@@ -36,7 +36,7 @@ class OutboundMailQuerySet(models.QuerySet["OutboundMail"]):
         """Rows to send now: queued and due, or `sending` past their lease."""
         return self.filter(
             status__in=PENDING_STATUSES, next_attempt_at__lte=now or timezone.now()
-        ).order_by("next_attempt_at", "pk")
+        ).order_by("next_attempt_at")
 
     def pending(self) -> OutboundMailQuerySet:
         return self.filter(status__in=PENDING_STATUSES)
