@@ -11,6 +11,7 @@ urlpatterns = [
     path("tickets/", include("ticketdesk.tickets.urls")),
     path("customers/", include("ticketdesk.customers.urls")),
     path("config/outbox/", include("ticketdesk.outbox.urls")),
+    path("config/mailboxes/", include("ticketdesk.inbound.imap.urls")),
     path("config/notifications/", include("ticketdesk.tickets.notification_urls")),
     path("config/", include("ticketdesk.accounts.config_urls")),
     path("config/support/", include("ticketdesk.tickets.config_urls")),

@@ -10,3 +10,15 @@ class InboundConfig(AppConfig):
     name = "ticketdesk.inbound"
     label = "inbound"
     verbose_name = _("Incoming e-mail")
+
+    def ready(self) -> None:
+        from ticketdesk.core.config_menu import ConfigLink, register_config_link
+
+        register_config_link(
+            ConfigLink(
+                section=_("Support"),
+                title=_("Mailboxes"),
+                url_name="config_mailboxes:list",
+                order=850,
+            )
+        )

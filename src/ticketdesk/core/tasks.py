@@ -1,0 +1,41 @@
+"""Scheduling helpers for django.tasks shared by the apps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q
+from django.tasks import Task
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+
+def enqueue_unless_waiting(task: Task, *, at: datetime | None = None) -> None:
+    """Enqueue the argument-less `task` for `at` (now when None) unless a queued run covers it.
+
+    Callers ask for a run whenever there may be work (every commit, every run of a
+    periodic task); only the first request while a run waits is queued. Backends that
+    cannot wait (no defer) skip future runs.
+    """
+    now = timezone.now()
+    run_after = at if at is not None and at > now else None
+    if run_after is not None and not task.get_backend().supports_defer:
+        return
+    if waiting_run_exists(task, by=run_after or now):
+        return
+    (task.using(run_after=run_after) if run_after else task).enqueue()
+
+
+def waiting_run_exists(task: Task, *, by: datetime) -> bool:
+    """True if the database backend holds a run of `task` that has not started and is due by `by`.
+
+    Other backends cannot be asked and always answer False.
+    """
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    return (
+        DBTaskResult.objects.filter(status="READY", task_path=task.module_path)
+        .filter(Q(run_after=get_date_max()) | Q(run_after__lte=by))
+        .exists()
+    )
