@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.core.forms import PlainLabelsMixin
+
 from .models import STAFF_ROLES, Team, User
 
 
@@ -16,7 +18,7 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "language"]
 
 
-class UserForm(forms.ModelForm):
+class UserForm(PlainLabelsMixin, forms.ModelForm):
     """An administrator's view of a user: role, Support-team flag, teams and language."""
 
     teams = forms.ModelMultipleChoiceField(
@@ -43,7 +45,7 @@ class UserForm(forms.ModelForm):
         return email
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(PlainLabelsMixin, forms.ModelForm):
     members = forms.ModelMultipleChoiceField(
         queryset=User.objects.filter(role__in=STAFF_ROLES),
         required=False,

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.core.forms import PlainLabelsMixin
+
 from .models import (
     CONTACT_FIELDS,
     CUSTOMER_FIELDS,
@@ -28,14 +30,14 @@ UNKNOWN_LANGUAGE = _("“%(value)s” is not a language. Use “de” or “en�
 UNKNOWN_CUSTOMER_NUMBER = _("No customer has the number “%(number)s”.")
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(PlainLabelsMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = CUSTOMER_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(PlainLabelsMixin, forms.ModelForm):
     """A contact and the customers it belongs to.
 
     Only the customers already linked are rendered (as checkboxes to keep or
@@ -86,14 +88,14 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
 
-class SupportNoteForm(forms.ModelForm):
+class SupportNoteForm(PlainLabelsMixin, forms.ModelForm):
     class Meta:
         model = SupportNote
         fields = ["title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(PlainLabelsMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8 (with or without BOM), separated by commas or semicolons."),

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ticketdesk.accounts.models import Team
+from ticketdesk.core.forms import PlainLabelsMixin
 from ticketdesk.tickets.models import (
     Category,
     Priority,
@@ -25,7 +26,7 @@ COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #1d4ed8."))
 LIST_NAMES = ["name_de", "name_en"]
 
 
-class _EntryForm(forms.ModelForm):
+class _EntryForm(PlainLabelsMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "color" in self.fields:
@@ -33,6 +34,8 @@ class _EntryForm(forms.ModelForm):
             self.fields["color"].widget = forms.TextInput(attrs={"type": "color"})
         if "order" in self.fields:
             self.fields["order"].required = False
+            if self.instance.pk is None:
+                self.initial.setdefault("order", None)
             self.fields["order"].help_text = _("Empty: at the end of the list.")
 
 
