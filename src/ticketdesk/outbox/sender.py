@@ -89,6 +89,8 @@ def send_due_mail(*, limit: int = DEFAULT_BATCH_SIZE) -> SendReport | None:
     """
     worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     lease = timedelta(seconds=_setting("OUTBOX_LEASE_SECONDS", 600))
+    # Resolved before claiming: a misconfigured mailer raises here and leaves the rows queued.
+    backend = mailers.default
     batch = _claim(limit=limit, worker=worker, lease=lease)
     if not batch:
         return None
@@ -96,7 +98,6 @@ def send_due_mail(*, limit: int = DEFAULT_BATCH_SIZE) -> SendReport | None:
     # a row this one is still working on.
     deadline = time.monotonic() + lease.total_seconds() * 0.8
     report = SendReport(claimed=len(batch))
-    backend = mailers.default
     try:
         _deliver(backend, batch, report=report, deadline=deadline)
     finally:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from ticketdesk.core.pagination import page_of
 from ticketdesk.core.permissions import admin_required
 from ticketdesk.outbox.forms import OutboxFilterForm
 from ticketdesk.outbox.models import OutboundMail
@@ -24,41 +22,13 @@ PAGE_SIZE = 50
 MAIL_REQUEUED = _("The e-mail is queued and will be sent shortly.")
 
 
-@dataclass(frozen=True)
-class _Page:
-    """A page that never counts rows (the outbox grows without bound)."""
-
-    object_list: list[OutboundMail]
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-
-def _page(mails: QuerySet[OutboundMail], number: str | None) -> _Page:
-    page = int(number) if number and number.isdigit() and int(number) > 0 else 1
-    start = (page - 1) * PAGE_SIZE
-    rows = list(mails[start : start + PAGE_SIZE + 1])
-    return _Page(object_list=rows[:PAGE_SIZE], number=page, has_next=len(rows) > PAGE_SIZE)
-
-
 @admin_required
 def outbox_list(request: HttpRequest) -> HttpResponse:
     form = OutboxFilterForm(request.GET)
     mails = OutboundMail.objects.all()
     if form.is_valid():
         mails = mails.matching(**form.cleaned_data)
-    context = {"form": form, "page": _page(mails, request.GET.get("page"))}
+    context = {"form": form, "page": page_of(mails, request.GET.get("page"), per_page=PAGE_SIZE)}
     if request.htmx:
         return render(request, "outbox/outbox_list.html#outbox-table", context)
     return render(request, "outbox/outbox_list.html", context)
