@@ -209,3 +209,8 @@ def test_support_notes_are_added_edited_and_deleted(client, agent) -> None:
     response = client.post(f"/customers/notes/{note.pk}/delete/")
     assert response.url == f"/customers/{customer.pk}/"
     assert not SupportNote.objects.exists()
+
+
+def test_contact_form_ignores_a_malformed_customer_parameter(client, agent) -> None:
+    contact = ContactFactory()
+    assert client.get(f"/customers/contacts/{contact.pk}/edit/?customer=abc").status_code == 200
