@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from tests.accounts.factories import UserFactory
@@ -123,7 +126,10 @@ def test_customer_page_lists_tickets_and_offers_new_ticket(client, agent) -> Non
     assert "Someone else" not in content
     assert f'href="/tickets/new/?customer={customer.pk}"' in content
     assert "<span>New ticket</span>" in content
-    assert f"/tickets/?customer={customer.pk}" in content
+    list_url = re.search(r'href="(/tickets/\?customer=[^"]+)"', content).group(1)
+    listed = client.get(html.unescape(list_url)).content.decode()
+    assert "Router is down" in listed
+    assert "Someone else" not in listed
 
 
 def test_customer_page_shows_latest_50_tickets_with_fixed_queries(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -117,8 +118,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notes": customer.support_notes.all(),
         "tickets": tickets,
         "tickets_shown": TICKETS_SHOWN,
-        # The ticket pages belong to the tickets app, which builds on this one.
-        "ticket_list_url": f"{reverse('tickets:list')}?customer={customer.pk}",
+        # The ticket pages belong to the tickets app, which builds on this one. The list's
+        # customer filter takes what its type-ahead fills in: "Name (number)".
+        "ticket_list_url": f"{reverse('tickets:list')}?{urlencode({'customer': str(customer)})}",
         "new_ticket_url": f"{reverse('tickets:new')}?customer={customer.pk}",
         "can_edit": can_edit_customers(request.user),
         "note_form": SupportNoteForm(),
