@@ -255,26 +255,36 @@ def fetch_page(
     decorate: Decorate,
     size: int | None = None,
 ) -> TicketPage:
-    """Rows of page `number`: one query per segment touched, plus size+1 to see a next page.
+    """Rows of page `number`, in two steps: the ids in order, then those rows in full.
 
-    A segment is only counted (bounded by the offset still to skip) when the
-    page starts after its end; the first page never counts.
+    The first step reads only ticket ids (often from the index alone), one query
+    per segment touched, size+1 of them to see a next page; a segment is only
+    counted (bounded by the offset still to skip) when the page starts after its
+    end, so the first page never counts. The second step loads the page's rows
+    with what `decorate` adds (related rows, annotations) by primary key.
     """
     size = size or PAGE_SIZE
     offset, wanted = (number - 1) * size, size + 1
-    rows: list[Ticket] = []
+    ids: list[int] = []
     for segment in segments:
         part = tickets.filter(segment.where)
-        chunk = list(decorate(part).order_by(*segment.order_by)[offset : offset + wanted])
+        chunk = list(
+            part.order_by(*segment.order_by).values_list("pk", flat=True)[offset : offset + wanted]
+        )
         if not chunk and offset:
             offset -= part.order_by()[:offset].count()
             continue
         offset = 0
-        rows += chunk
+        ids += chunk
         wanted -= len(chunk)
         if wanted <= 0:
             break
-    return TicketPage(object_list=rows[:size], number=number, has_next=len(rows) > size)
+    rows = decorate(Ticket.objects.filter(pk__in=ids[:size])).in_bulk() if ids else {}
+    return TicketPage(
+        object_list=[rows[pk] for pk in ids[:size] if pk in rows],
+        number=number,
+        has_next=len(ids) > size,
+    )
 
 
 def iter_tickets(

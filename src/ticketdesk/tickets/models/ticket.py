@@ -181,6 +181,9 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "-opened_at"], name="ticket_customer_opened_idx"),
             models.Index(fields=["priority", "-opened_at"], name="ticket_priority_opened_idx"),
             models.Index(fields=["target_resolution_at"], name="ticket_target_idx"),
+            # The ticket list sorts and filters by these; without them that reads every row.
+            models.Index(fields=["category", "-opened_at"], name="ticket_category_opened_idx"),
+            models.Index(fields=["subject", "-opened_at"], name="ticket_subject_idx"),
         ]
 
     def __str__(self) -> str:
