@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "ticketdesk.core",
     "ticketdesk.accounts",
     "ticketdesk.customers",
+    "ticketdesk.outbox",
     "ticketdesk.tickets",
     "ticketdesk.demo",
 ]
@@ -191,11 +192,15 @@ SERVER_EMAIL = SUPPORT_EMAIL
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 
 
-def _email_settings(url: str) -> dict[str, object]:
+def _mailers(url: str) -> dict[str, dict[str, object]]:
+    # Django 6.1 MAILERS (the EMAIL_BACKEND/EMAIL_HOST settings are deprecated).
     if not url:
+        # No SMTP configured (the demo): one .eml file per mail under the data directory.
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(DATA_DIR / "mail"),
+            "default": {
+                "BACKEND": "ticketdesk.outbox.backends.EmlFileBackend",
+                "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
+            }
         }
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -203,18 +208,27 @@ def _email_settings(url: str) -> dict[str, object]:
         raise ValueError(f"EMAIL_URL: unsupported scheme {scheme!r} (smtp, smtp+tls, smtp+ssl)")
     default_port = {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[scheme]
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": parts.port or default_port,
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_TLS": scheme == "smtp+tls",
-        "EMAIL_USE_SSL": scheme == "smtp+ssl",
-        "EMAIL_TIMEOUT": 30,
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or default_port,
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_tls": scheme == "smtp+tls",
+                "use_ssl": scheme == "smtp+ssl",
+                "timeout": 30,
+            },
+        }
     }
 
 
-globals().update(_email_settings(EMAIL_URL))
+MAILERS = _mailers(EMAIL_URL)
+
+# Outbox: attempts before a mail is marked failed; how long a worker may hold a
+# claimed batch before other workers may take it over (and resend it).
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "600"))
 
 # IMAP mailboxes: how often the background task fetches them; how long a fetcher may hold a
 # folder without progress before another takes over; the network timeout of one IMAP command.
