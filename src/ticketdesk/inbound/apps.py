@@ -22,3 +22,11 @@ class InboundConfig(AppConfig):
                 order=850,
             )
         )
+        register_config_link(
+            ConfigLink(
+                section=_("Support"),
+                title=_("Mail filters"),
+                url_name="config_mail_filters:list",
+                order=860,
+            )
+        )

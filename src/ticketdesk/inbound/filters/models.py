@@ -95,6 +95,23 @@ class MailFilter(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def action_labels(self) -> list[str]:
+        """The filter's actions as short phrases for lists."""
+        if self.skip_ticket:
+            return [str(_("do not create a ticket (inbox)"))]
+        labels = [
+            f"{field.verbose_name}: {value}"
+            for field in (self._meta.get_field(n) for n in ACTION_FIELD_NAMES)
+            if (value := getattr(self, field.name)) is not None
+        ]
+        if self.close:
+            labels.append(str(_("close at once")))
+        return labels
+
+
+ACTION_FIELD_NAMES = ("set_priority", "set_category", "set_team", "set_assignee")
+
 
 class MailFilterCondition(models.Model):
     mail_filter = models.ForeignKey(

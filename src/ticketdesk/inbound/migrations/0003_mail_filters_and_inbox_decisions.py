@@ -6,71 +6,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_user_ticket_list_view'),
-        ('inbound', '0002_mailbox'),
-        ('tickets', '0004_message_quoted_text_requester_bounce'),
+        ("accounts", "0003_user_ticket_list_view"),
+        ("inbound", "0002_mailbox"),
+        ("tickets", "0004_message_quoted_text_requester_bounce"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inboundmessage',
-            name='decided_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='decided'),
+            model_name="inboundmessage",
+            name="decided_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="decided"),
         ),
         migrations.AddField(
-            model_name='inboundmessage',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
+            model_name="inboundmessage",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="decided by",
+            ),
         ),
         migrations.AlterField(
-            model_name='inboundmessage',
-            name='review_reason',
-            field=models.CharField(blank=True, choices=[('unparseable', 'Cannot be parsed'), ('filtered', 'Held by a mail filter'), ('throttled', 'Sender throttled'), ('unknown_sender', 'Unknown sender'), ('automatic', 'Auto-reply or bounce without a ticket'), ('routing_failed', 'Could not be added to a ticket')], max_length=20, verbose_name='review reason'),
+            model_name="inboundmessage",
+            name="review_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("unparseable", "Cannot be parsed"),
+                    ("filtered", "Held by a mail filter"),
+                    ("throttled", "Sender throttled"),
+                    ("unknown_sender", "Unknown sender"),
+                    ("automatic", "Auto-reply or bounce without a ticket"),
+                    ("routing_failed", "Could not be added to a ticket"),
+                ],
+                max_length=20,
+                verbose_name="review reason",
+            ),
         ),
         migrations.CreateModel(
-            name='MailFilter',
+            name="MailFilter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('match', models.CharField(choices=[('all', 'all conditions match'), ('any', 'any condition matches')], default='all', max_length=3, verbose_name='match when')),
-                ('close', models.BooleanField(default=False, verbose_name='close at once')),
-                ('skip_ticket', models.BooleanField(default=False, help_text='The message waits in the incoming-mail inbox instead.', verbose_name='do not create a ticket')),
-                ('set_assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assign to')),
-                ('set_category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tickets.category', verbose_name='set category')),
-                ('set_priority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tickets.priority', verbose_name='set priority')),
-                ('set_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team', verbose_name='set team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "match",
+                    models.CharField(
+                        choices=[("all", "all conditions match"), ("any", "any condition matches")],
+                        default="all",
+                        max_length=3,
+                        verbose_name="match when",
+                    ),
+                ),
+                ("close", models.BooleanField(default=False, verbose_name="close at once")),
+                (
+                    "skip_ticket",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The message waits in the incoming-mail inbox instead.",
+                        verbose_name="do not create a ticket",
+                    ),
+                ),
+                (
+                    "set_assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assign to",
+                    ),
+                ),
+                (
+                    "set_category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tickets.category",
+                        verbose_name="set category",
+                    ),
+                ),
+                (
+                    "set_priority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tickets.priority",
+                        verbose_name="set priority",
+                    ),
+                ),
+                (
+                    "set_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="set team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mail filter',
-                'verbose_name_plural': 'mail filters',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "mail filter",
+                "verbose_name_plural": "mail filters",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='inboundmessage',
-            name='mail_filter',
-            field=models.ForeignKey(blank=True, help_text='The filter that matched when the message was routed.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='inbound.mailfilter', verbose_name='mail filter'),
+            model_name="inboundmessage",
+            name="mail_filter",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The filter that matched when the message was routed.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="inbound.mailfilter",
+                verbose_name="mail filter",
+            ),
         ),
         migrations.CreateModel(
-            name='MailFilterCondition',
+            name="MailFilterCondition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(choices=[('from', 'From (address or name)'), ('to', 'To or Cc (any recipient)'), ('subject', 'Subject'), ('body', 'Body text')], max_length=10, verbose_name='field')),
-                ('operator', models.CharField(choices=[('contains', 'contains'), ('equals', 'equals'), ('regex', 'matches regular expression')], default='contains', max_length=10, verbose_name='operator')),
-                ('value', models.CharField(max_length=500, verbose_name='value')),
-                ('mail_filter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conditions', to='inbound.mailfilter', verbose_name='mail filter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("from", "From (address or name)"),
+                            ("to", "To or Cc (any recipient)"),
+                            ("subject", "Subject"),
+                            ("body", "Body text"),
+                        ],
+                        max_length=10,
+                        verbose_name="field",
+                    ),
+                ),
+                (
+                    "operator",
+                    models.CharField(
+                        choices=[
+                            ("contains", "contains"),
+                            ("equals", "equals"),
+                            ("regex", "matches regular expression"),
+                        ],
+                        default="contains",
+                        max_length=10,
+                        verbose_name="operator",
+                    ),
+                ),
+                ("value", models.CharField(max_length=500, verbose_name="value")),
+                (
+                    "mail_filter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conditions",
+                        to="inbound.mailfilter",
+                        verbose_name="mail filter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'condition',
-                'verbose_name_plural': 'conditions',
-                'ordering': ['pk'],
+                "verbose_name": "condition",
+                "verbose_name_plural": "conditions",
+                "ordering": ["pk"],
             },
         ),
     ]

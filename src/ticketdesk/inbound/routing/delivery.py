@@ -20,6 +20,7 @@ from ticketdesk.tickets.services.bounces import record_bounce
 from .threads import bracketed, strip_subject_tags
 
 if TYPE_CHECKING:
+    from ticketdesk.accounts.models import User
     from ticketdesk.customers.models import Contact, Customer
     from ticketdesk.inbound.filters.models import MailFilter
 
@@ -69,6 +70,7 @@ def open_ticket_from(
     contact: Contact | None,
     mail_filter: MailFilter | None = None,
     subject: str = "",
+    by: User | None = None,
 ) -> Ticket:
     """Open a ticket with the message as its first message; a filter's actions apply."""
     text, quoted = texts_of(parsed)
@@ -79,7 +81,7 @@ def open_ticket_from(
         text=text,
         quoted_text=quoted,
         html=parsed.html,
-        by=None,
+        by=by,
         requester=contact,
         requester_email="" if contact else parsed.from_address,
         requester_name=parsed.from_name,
@@ -91,7 +93,7 @@ def open_ticket_from(
         **actions,
     )
     if mail_filter is not None and mail_filter.close:
-        close_ticket(ticket, by=None)
+        close_ticket(ticket, by=by)
     return ticket
 
 
