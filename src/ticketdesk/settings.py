@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ticketdesk.customers",
     "ticketdesk.outbox",
     "ticketdesk.tickets",
+    "ticketdesk.inbound",
     "ticketdesk.demo",
 ]
 
