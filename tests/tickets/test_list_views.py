@@ -182,6 +182,8 @@ def test_search_by_number_subject_and_customer_name(client, agent, open_at) -> N
     first = open_at(0, subject="Printer jammed")
     open_at(1, subject="VPN down", customer=CustomerFactory(name="Globex"))
     assert listed(client, q=first.reference) == ["Printer jammed"]
+    assert listed(client, q=first.reference.lower()) == ["Printer jammed"]
+    assert listed(client, q=f"#{first.number}") == ["Printer jammed"]
     assert listed(client, q=str(first.number)) == ["Printer jammed"]
     assert listed(client, q="printer") == ["Printer jammed"]
     assert listed(client, q="globex") == ["VPN down"]

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.customers.models import Customer
+
 
 class Source(models.TextChoices):
     AGENT = "agent", _("Agent")
@@ -56,11 +58,21 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         )
 
     def search(self, term: str) -> TicketQuerySet:
+        """Tickets by number ("T-12", "#12", "12"), subject or customer name.
+
+        A reference with the number prefix or "#" matches the number only. The
+        customer names are matched once in a subquery, not joined per ticket.
+        """
         term = term.strip()
         if not term:
             return self
-        query = models.Q(subject__icontains=term) | models.Q(customer__name__icontains=term)
-        digits = term.removeprefix(settings.TICKET_NUMBER_PREFIX).lstrip("#")
+        prefix = settings.TICKET_NUMBER_PREFIX
+        digits = term[len(prefix) :] if term.lower().startswith(prefix.lower()) else term
+        digits = digits.lstrip("#")
+        if digits.isdigit() and digits != term:
+            return self.filter(number=int(digits))
+        customers = Customer.objects.filter(name__icontains=term).values("pk")
+        query = models.Q(subject__icontains=term) | models.Q(customer__in=customers)
         if digits.isdigit():
             query |= models.Q(number=int(digits))
         return self.filter(query)
