@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from pytest_django.fixtures import Settings
 
 from tests.accounts.factories import UserFactory
@@ -331,3 +332,27 @@ def test_reply_to_a_closed_ticket_opens_a_linked_one_in_new_mode(
     assert new.requester == contact
     assert new.messages.get(kind=MessageKind.NOTE).text.endswith(f"{old.reference}.")
     assert old.messages.get(kind=MessageKind.NOTE).text.endswith(f"{new.reference}.")
+
+
+def test_ticket_page_shows_new_text_and_folds_the_quote(contact: Contact, client: Client) -> None:
+    ticket = opened_by_mail(contact)
+    deliver(
+        compose(
+            sender=contact.email,
+            subject=f"Re: [#{ticket.reference}] Printer",
+            body="Still broken.\n\nOn Mon, 2 Mar 2026, Support wrote:\n> Please restart it.",
+        )
+    )
+    deliver(
+        compose(
+            sender=contact.email,
+            subject=f"Automatic reply: [#{ticket.reference}]",
+            headers={"Auto-Submitted": "auto-replied"},
+        )
+    )
+    client.force_login(UserFactory())
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    assert '<div class="body">Still broken.</div>' in html
+    folded = '<details class="quoted"><summary>Quoted text</summary><div class="body muted">'
+    assert f"{folded}On Mon, 2 Mar 2026, Support wrote:\n&gt; Please restart it.</div>" in html
+    assert '<span class="badge">automatic</span>' in html
