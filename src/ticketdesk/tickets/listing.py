@@ -279,7 +279,8 @@ def fetch_page(
         wanted -= len(chunk)
         if wanted <= 0:
             break
-    rows = decorate(Ticket.objects.filter(pk__in=ids[:size])).in_bulk() if ids else {}
+    page_rows = Ticket.objects.filter(pk__in=ids[:size]).order_by()
+    rows = decorate(page_rows).in_bulk() if ids else {}
     return TicketPage(
         object_list=[rows[pk] for pk in ids[:size] if pk in rows],
         number=number,
