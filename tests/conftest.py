@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import tempfile
@@ -42,3 +43,24 @@ def smtp_server(settings: Settings) -> Iterator[SmtpSink]:
     with SmtpSink() as sink:
         settings.MAILERS = {**settings.MAILERS, "default": sink.mailer()}
         yield sink
+
+
+@pytest.fixture(autouse=True)
+def default_lists_after_flush(request: pytest.FixtureRequest) -> None:
+    """Give transactional tests the default statuses, priorities and categories.
+
+    Transactional tests (live_server, transaction=True) end with a flush that
+    also removes the rows of the data migration; later ones would start
+    without any status. The migration's own function puts them back.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    migration = importlib.import_module("ticketdesk.tickets.migrations.0002_default_lists")
+    migration.create_defaults(apps, None)
