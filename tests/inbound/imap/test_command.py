@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ticketdesk.inbound.imap.lease import Lease
+from ticketdesk.inbound.management.commands import fetch_mail as fetch_mail_command
 
 from .dovecot import Account, DovecotServer
 from .factories import MailboxFactory, mailbox_for, sample_message
@@ -46,6 +47,32 @@ def test_fetch_mail_verbose_prints_one_line_per_message(
     assert [line.split("\t")[:2] for line in lines[:2]] == [
         ["Support", "UID 1"],
         ["Support", "UID 2"],
+    ]
+
+
+def test_fetch_mail_loop_fetches_again_after_the_interval(
+    dovecot: DovecotServer, imap_account: Account, monkeypatch: pytest.MonkeyPatch, settings
+) -> None:
+    settings.INBOUND_FETCH_INTERVAL_SECONDS = 30
+    dovecot.append(imap_account, "INBOX", [sample_message(1)])
+    mailbox_for(imap_account, name="Support")
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 2:
+            raise KeyboardInterrupt
+        dovecot.append(imap_account, "INBOX", [sample_message(2)])
+
+    monkeypatch.setattr(fetch_mail_command.time, "sleep", sleep)
+    out = StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("fetch_mail", "--loop", stdout=out)
+
+    assert pauses == [30, 30]
+    assert out.getvalue().splitlines() == [
+        "Support: fetched 1, new 1, already stored 0",
+        "Support: fetched 1, new 1, already stored 0",
     ]
 
 

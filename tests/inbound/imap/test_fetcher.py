@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from ticketdesk.inbound.imap.fetcher import LEASE_LOST, fetch_mailbox
 from ticketdesk.inbound.imap.lease import Lease
-from ticketdesk.inbound.models import AfterImport, InboundMessage, InboundSource, Mailbox
+from ticketdesk.inbound.models import (
+    AfterImport,
+    InboundMessage,
+    InboundSource,
+    Mailbox,
+    MailboxSecurity,
+)
 from ticketdesk.inbound.services import store_raw_message
 
 from .dovecot import Account, DovecotServer
@@ -179,6 +185,24 @@ def test_unreachable_server_is_recorded_as_last_error(imap_account: Account) -> 
 
     assert report.error.startswith("Could not connect to 127.0.0.1:1")
     assert Mailbox.objects.get(pk=mailbox.pk).last_error == report.error
+
+
+@pytest.mark.parametrize(
+    ("security", "error"),
+    [
+        (MailboxSecurity.STARTTLS, "TLS not supported by server"),
+        (MailboxSecurity.TLS, "Could not connect to 127.0.0.1"),
+    ],
+)
+def test_encryption_the_server_does_not_offer_is_an_error_never_plaintext(
+    dovecot: DovecotServer, imap_account: Account, security: str, error: str
+) -> None:
+    dovecot.append(imap_account, "INBOX", messages(range(1, 2)))
+
+    report = fetch_mailbox(mailbox_for(imap_account, security=security))
+
+    assert error in report.error
+    assert InboundMessage.objects.count() == 0
 
 
 def test_mailbox_held_by_another_fetcher_is_skipped(

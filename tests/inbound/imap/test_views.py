@@ -103,6 +103,13 @@ def test_move_action_needs_a_target_folder(client: Client, admin: User) -> None:
     assert str(MOVE_TARGET_REQUIRED) in response.content.decode()
 
 
+def test_port_must_be_a_tcp_port(client: Client, admin: User) -> None:
+    response = client.post("/config/mailboxes/new/", form_data(password="x", port="70000"))
+
+    assert response.status_code == 200
+    assert not Mailbox.objects.exists()
+
+
 def test_stored_password_is_never_shown_and_empty_keeps_it(client: Client, admin: User) -> None:
     mailbox = MailboxFactory(password=STORED_PASSWORD)
 

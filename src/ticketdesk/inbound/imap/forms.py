@@ -16,6 +16,7 @@ PASSWORD_KEPT_HELP = _("Leave empty to keep the stored password.")
 
 
 class MailboxForm(forms.ModelForm):
+    port = forms.IntegerField(label=_("Port"), min_value=1, max_value=65535)
     password = forms.CharField(
         label=_("Password"),
         required=False,
@@ -39,6 +40,11 @@ class MailboxForm(forms.ModelForm):
             "move_to_folder",
             "is_active",
         ]
+        help_texts = {
+            "folder": _("INBOX, or another folder of the account, as your mail client names it."),
+            "move_to_folder": _("Only for “Move it to another folder”; created when missing."),
+            "is_active": _("Inactive mailboxes are not fetched."),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
