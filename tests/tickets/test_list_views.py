@@ -441,3 +441,18 @@ def test_anonymous_user_is_sent_to_login(client) -> None:
     response = client.get(LIST_URL)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_german_user_sees_german_list(client, open_at) -> None:
+    open_at(0, source="portal")
+    client.force_login(UserFactory(language="de"))
+    html = client.get(LIST_URL).content.decode()
+    for text in [
+        "Meine Tickets",
+        "Alle offenen",
+        "Nummer",
+        "Betreff",
+        "Zieldatum",
+        "Neue Nachricht",
+    ]:
+        assert text in html
