@@ -155,7 +155,10 @@ class ImapSession:
                 quote(encode_folder_name(folder)),
                 "(UIDVALIDITY)",
             )
-            uidvalidity = [re.search(rb"UIDVALIDITY (\d+)", status_data[0]).group(1)]
+            found = re.search(rb"UIDVALIDITY (\d+)", status_data[0] or b"")
+            if found is None:
+                raise ImapError(FOLDER_FAILED % {"folder": folder, "error": "no UIDVALIDITY"})
+            uidvalidity = [found.group(1)]
         return FolderState(uidvalidity=int(uidvalidity[0]), exists=int(data[0] or 0))
 
     def uids_after(self, last_uid: int) -> list[int]:
