@@ -8,11 +8,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ticketdesk.tickets.listing import COLUMNS
+from ticketdesk.tickets.listing import COLUMNS, url_for_each
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -38,7 +37,6 @@ FIELDS = (
 )
 # A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_SENTINEL = 987654321
 
 
 class _Line:
@@ -53,11 +51,10 @@ def export_values(tickets: TicketQuerySet) -> QuerySet[Any]:
 
 
 def ticket_url_maker(absolute_url: Callable[[str], str]) -> Callable[[int], str]:
-    """Absolute ticket-page URLs by number, reversing the URL pattern once, not per row."""
-    head, _, tail = absolute_url(reverse("tickets:detail", args=[_SENTINEL])).partition(
-        str(_SENTINEL)
-    )
-    return lambda number: f"{head}{number}{tail}"
+    """Absolute ticket-page URLs by number, resolving the URL pattern once, not per row."""
+    origin = absolute_url("/").removesuffix("/")
+    path = url_for_each("tickets:detail")
+    return lambda number: f"{origin}{path(number)}"
 
 
 def csv_lines(

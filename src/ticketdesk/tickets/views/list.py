@@ -45,6 +45,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         number=query.page,
         decorate=lambda qs: listing.with_unread(listing.with_columns(qs), request.user),
     )
+    listing.add_links(page.object_list)
     can_bulk = can_work_tickets(request.user)
     context = {
         "form": form,
