@@ -12,6 +12,9 @@ never reach the customer; the assignee hears about customer messages.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -46,9 +49,22 @@ CUSTOMER_VISIBLE_FIELDS = {"priority", "category", "status", "estimated_resoluti
 MAX_REFERENCES = 20
 
 
+_suppressed: ContextVar[bool] = ContextVar("notifications_suppressed", default=False)
+
+
+@contextmanager
+def suppressed() -> Iterator[None]:
+    """No mail for change-sets recorded inside: backdated history (demo data, imports)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
 def changeset_recorded(changeset: ChangeSet) -> None:
     """Queue the e-mails a change-set causes (rules in the module docstring)."""
-    if changeset.notify.get("suppress"):
+    if changeset.notify.get("suppress") or _suppressed.get():
         return
     actions = {event.action for event in changeset.events}
     if EventAction.OPENED in actions:
