@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.customers.factories import ContactFactory, CustomerFactory, SupportNoteFactory
@@ -24,6 +25,14 @@ from ticketdesk.tickets.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages compared in the test are rendered in English, like the agents' pages."""
+    with translation.override("en"):
+        yield
+
 
 HTMX = {"HX-Request": "true"}
 

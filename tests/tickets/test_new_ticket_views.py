@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.customers.factories import ContactFactory, CustomerFactory
@@ -12,6 +13,14 @@ from ticketdesk.tickets.forms import CONTACT_NOT_OF_CUSTOMER, NO_CUSTOMER_MATCH
 from ticketdesk.tickets.models import SubCategory, Ticket, TicketTemplate
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages compared in the test are rendered in English, like the agents' pages."""
+    with translation.override("en"):
+        yield
+
 
 NEW = "/tickets/new/"
 

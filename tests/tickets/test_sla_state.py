@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import translation
+
 from ticketdesk.tickets.sla_state import SlaState, sla_state
 
 OPENED = datetime.datetime(2025, 3, 3, 8, 0, tzinfo=datetime.UTC)
@@ -47,4 +49,7 @@ def test_closed_ticket_is_judged_at_closing() -> None:
 
 
 def test_state_has_a_translated_label() -> None:
-    assert SlaState.AT_RISK.label == "at risk"
+    with translation.override("en"):
+        assert SlaState.AT_RISK.label == "at risk"
+    with translation.override("de"):
+        assert SlaState.AT_RISK.label == "gefährdet"
