@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ticketdesk.accounts.models import Team, User
+from ticketdesk.core.pagination import CountFreePage
 from ticketdesk.customers.models import Customer
 from ticketdesk.tickets.models import Category, Priority, Status, Ticket, TicketReadMark
 from ticketdesk.tickets.permissions import visible_tickets
@@ -119,27 +120,6 @@ class Segment:
 
     where: Q
     order_by: tuple[str, ...]
-
-
-@dataclass
-class TicketPage:
-    """One page of the list; knows whether a next page exists without counting rows."""
-
-    object_list: list[Ticket]
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
 
 
 def filtered_tickets(user: User, query: TicketListQuery, choices: ListChoices) -> TicketQuerySet:
@@ -256,7 +236,7 @@ def fetch_page(
     number: int,
     decorate: Decorate,
     size: int | None = None,
-) -> TicketPage:
+) -> CountFreePage:
     """Rows of page `number`, in two steps: the ids in order, then those rows in full.
 
     The first step reads only ticket ids (often from the index alone), one query
@@ -283,7 +263,7 @@ def fetch_page(
             break
     page_rows = Ticket.objects.filter(pk__in=ids[:size]).order_by()
     rows = decorate(page_rows).in_bulk() if ids else {}
-    return TicketPage(
+    return CountFreePage(
         object_list=[rows[pk] for pk in ids[:size] if pk in rows],
         number=number,
         has_next=len(ids) > size,
