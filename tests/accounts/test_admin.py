@@ -47,3 +47,22 @@ def test_admin_refuses_a_second_user_with_the_same_email(admin_client) -> None:
     assert response.status_code == 200
     assert "email" in response.context["adminform"].form.errors
     assert User.objects.filter(email__iexact="new.agent@example.com").count() == 1
+
+
+def test_admin_cannot_deactivate_the_last_administrator(client) -> None:
+    last = UserFactory(admin=True)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))  # role: agent
+    data = {
+        "email": last.email,
+        "full_name": last.full_name,
+        "language": last.language,
+        "role": Role.ADMINISTRATOR,
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "00:00:00",
+    }
+
+    response = client.post(reverse("admin:accounts_user_change", args=[last.pk]), data, follow=True)
+
+    last.refresh_from_db()
+    assert last.is_active
+    assert any("last active administrator" in str(m) for m in response.context["messages"])

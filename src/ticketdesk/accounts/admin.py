@@ -7,10 +7,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Team, User
+from ticketdesk.core.admin import ServiceErrorsAdmin
+
+from . import services
+from .models import Role, Team, User
 
 
 class UserAddForm(AdminUserCreationForm):
@@ -36,7 +40,9 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ServiceErrorsAdmin, DjangoUserAdmin):
+    """Role and deactivation go through the account services: one administrator always stays."""
+
     form = UserEditForm
     add_form = UserAddForm
     fieldsets = (
@@ -73,6 +79,24 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
     show_full_result_count = False
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        if change:
+            before = User.objects.get(pk=obj.pk)
+            if before.role == Role.ADMINISTRATOR and obj.role != Role.ADMINISTRATOR:
+                services.update_user(
+                    before,
+                    by=request.user,
+                    email=obj.email,
+                    full_name=obj.full_name,
+                    role=obj.role,
+                    language=obj.language,
+                    is_support_team=obj.is_support_team,
+                    teams=before.teams.all(),
+                )
+            if before.is_active and not obj.is_active:
+                services.deactivate_user(before, by=request.user)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Team)
