@@ -356,3 +356,12 @@ def test_ticket_page_shows_new_text_and_folds_the_quote(contact: Contact, client
     folded = '<details class="quoted"><summary>Quoted text</summary><div class="body muted">'
     assert f"{folded}On Mon, 2 Mar 2026, Support wrote:\n&gt; Please restart it.</div>" in html
     assert '<span class="badge">automatic</span>' in html
+
+
+def test_mail_attachment_above_the_upload_limit_is_kept(
+    contact: Contact, settings: Settings
+) -> None:
+    settings.ATTACHMENT_MAX_BYTES = 10
+    raw = compose(sender=contact.email, attachments=[("big.bin", "application/zip", b"x" * 100)])
+    ticket = deliver(raw).ticket
+    assert ticket.attachments.get().size == 100

@@ -178,7 +178,10 @@ def route_message(inbound: InboundMessage, parsed: ParsedMessage | None = None) 
     except Exception as exc:  # the message must stay visible, not vanish in a log
         logger.exception("inbound %s: routing failed", inbound.pk)
         _mark_routing_failed(inbound, exc)
-    inbound.refresh_from_db(fields=ROUTING_FIELDS)
+        inbound.refresh_from_db(fields=ROUTING_FIELDS)
+        return inbound
+    for name in ROUTING_FIELDS:
+        setattr(inbound, name, getattr(locked, name))
     return inbound
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,16 +27,12 @@ def find_contact(address: str) -> Contact | None:
 
 def customer_of(contact: Contact) -> Customer | None:
     """The contact's customer; with several, the one of their most recent ticket, else the first."""
-    customers = contact.customers.order_by("pk")
-    recent = (
-        Ticket.objects.filter(requester=contact, customer__in=customers)
-        .order_by("-opened_at")
-        .values_list("customer_id", flat=True)
+    latest = Max("tickets__opened_at", filter=Q(tickets__requester=contact))
+    return (
+        contact.customers.annotate(latest=latest)
+        .order_by(F("latest").desc(nulls_last=True), "pk")
         .first()
     )
-    if recent is not None:
-        return customers.get(pk=recent)
-    return customers.first()
 
 
 def unknown_senders_customer() -> Customer:

@@ -149,7 +149,8 @@ def open_ticket(
         in_reply_to=headers.get("in_reply_to", ""),
         references=headers.get("references", ""),
     )
-    store_attachments(ticket, message, attachments)
+    # Mail keeps every attachment it brought; the size limit is for uploads.
+    store_attachments(ticket, message, attachments, enforce_limit=source != Source.EMAIL)
     changeset = ChangeSet(ticket=ticket, by=by, actor_label=actor_label, at=now, message=message)
     changeset.record(EventAction.OPENED, new=ticket.reference)
     if assignee is not None:
