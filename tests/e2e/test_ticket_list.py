@@ -64,3 +64,24 @@ def test_agent_sorts_the_list_by_priority_and_opened(
         re.compile("Opened")
     )
     assert subjects(page) == ["normal", "urgent", "low", "high"]
+
+
+def test_filter_applies_on_change_and_stays_in_the_url(
+    live_server: LiveServer, browser_page: Page
+) -> None:
+    agent = UserFactory(email="agent@example.com", password="agent-password", language="en")
+    customer = CustomerFactory()
+    TicketFactory(subject="calm", customer=customer, by=agent)
+    TicketFactory(subject="burning", priority=priority("Urgent"), customer=customer, by=agent)
+    page = browser_page
+    login(page, live_server, "agent@example.com", "agent-password")
+    page.goto(f"{live_server.url}/tickets/")
+    assert sorted(subjects(page)) == ["burning", "calm"]
+
+    filters = page.get_by_role("search", name="Filter tickets")
+    filters.get_by_label("Priority", exact=True).select_option(label="Urgent")
+    expect(page).to_have_url(re.compile(r"priority=\d+"))
+    expect(page.locator("#ticket-table tbody td.subject")).to_have_text(["burning"])
+
+    page.go_back()
+    expect(page.locator("#ticket-table tbody td.subject")).to_have_count(2)
