@@ -27,7 +27,7 @@ from ticketdesk.tickets import export, listing
 from ticketdesk.tickets.list_forms import BulkActionForm, TicketListForm
 from ticketdesk.tickets.listing import ListChoices, TicketListQuery
 from ticketdesk.tickets.permissions import can_work_tickets
-from ticketdesk.tickets.services.bulk import bulk_change_tickets
+from ticketdesk.tickets.services.bulk import BulkResult, bulk_change_tickets
 
 
 @staff_required
@@ -114,7 +114,7 @@ def ticket_bulk(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(_list_url(form.cleaned_data["query"]))
 
 
-def _report(request: HttpRequest, result: Any) -> None:
+def _report(request: HttpRequest, result: BulkResult) -> None:
     if result.changed:
         count = len(result.changed)
         messages.success(
