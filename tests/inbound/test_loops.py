@@ -17,6 +17,7 @@ from ticketdesk.outbox.sender import drain_outbox
 from ticketdesk.tickets import services
 from ticketdesk.tickets.models import Message, MessageKind, Ticket
 
+from .corpus import require_corpus
 from .mail import compose, deliver
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +235,38 @@ def test_throttle_counts_only_the_recent_window(
         deliver(compose(sender=contact.email, subject=f"Morning {n}"))
     time_machine.move_to("2026-03-02 09:30:00+00:00")
     assert deliver(compose(sender=contact.email, subject="Later")).ticket is not None
+
+
+def test_real_postfix_bounce_of_a_confirmation_marks_the_requester(smtp_server: SmtpSink) -> None:
+    """mail055 of the Zammad corpus, with its returned message pointed at our confirmation."""
+    corpus = require_corpus()
+    ticket = deliver(compose(sender="gone@customer.example")).ticket
+    drain_outbox()
+    [confirmation] = smtp_server.messages
+    raw = (corpus / "zammad-mail" / "mail055.box").read_bytes()
+    raw = raw.replace(b"ticket-bounce-trigger2@example.com", b"gone@customer.example")
+    raw = raw.replace(
+        b"<20170526150141.232.13312@example.zammad.loc>", confirmation["Message-ID"].encode()
+    )
+    inbound = deliver(raw)
+    ticket.refresh_from_db()
+    assert inbound.is_bounce
+    assert inbound.bounced_recipients == ["gone@customer.example"]
+    assert inbound.ticket == ticket
+    assert ticket.requester_bounced_at is not None
+    assert drain_outbox().sent == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "zammad-mail/mail033-undelivered-mail-returned-to-sender-notification.box",
+        "zammad-mail/mail052.box",
+        "zammad-mail/mail078.box",
+        "zammad-mail/mail092.box",
+    ],
+)
+def test_real_delivery_reports_about_other_mail_never_open_a_ticket(name: str) -> None:
+    inbound = deliver((require_corpus() / name).read_bytes())
+    assert inbound.review_reason == ReviewReason.AUTOMATIC
+    assert not Ticket.objects.exists()

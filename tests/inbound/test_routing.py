@@ -17,6 +17,7 @@ from ticketdesk.outbox.sender import drain_outbox
 from ticketdesk.tickets import services
 from ticketdesk.tickets.models import Message, MessageKind, Source, Ticket, TicketMail
 
+from .corpus import require_corpus
 from .mail import compose, deliver
 
 pytestmark = pytest.mark.django_db
@@ -365,3 +366,15 @@ def test_mail_attachment_above_the_upload_limit_is_kept(
     raw = compose(sender=contact.email, attachments=[("big.bin", "application/zip", b"x" * 100)])
     ticket = deliver(raw).ticket
     assert ticket.attachments.get().size == 100
+
+
+def test_real_forwarded_message_from_a_contact_opens_a_ticket_with_the_original_folded() -> None:
+    """django-helpdesk's forwarded-message.eml: Thunderbird forwarding a GitHub notice."""
+    raw = (require_corpus() / "django-helpdesk" / "forwarded-message.eml").read_bytes()
+    contact = ContactFactory(email="Sender@Domain.tld")
+    ticket = deliver(raw).ticket
+    assert ticket.requester == contact
+    assert ticket.subject == "Test with original message from GitHub"
+    [message] = customer_messages(ticket)
+    assert message.text == "This is email body"
+    assert message.quoted_text.startswith("-----Original Message-----\nFrom: GitHub")
