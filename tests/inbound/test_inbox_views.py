@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
 from tests.accounts.factories import UserFactory
@@ -18,6 +19,7 @@ from tests.customers.factories import ContactFactory, CustomerFactory
 from tests.tickets.factories import TicketFactory
 from ticketdesk.accounts.models import User
 from ticketdesk.inbound.inbox.services import purge_discarded
+from ticketdesk.inbound.inbox.tasks import purge_inbound
 from ticketdesk.inbound.models import InboundMessage, InboundStatus, ReviewReason
 from ticketdesk.tickets.models import MessageKind, Ticket
 
@@ -249,3 +251,28 @@ def test_list_query_count_does_not_grow_with_rows(
         deliver(compose(sender=f"x{n}@elsewhere.example"))
     with django_assert_max_num_queries(12):
         assert client.get(reverse("inbound:list")).status_code == 200
+
+
+def test_discarding_schedules_the_purge_which_reschedules_itself(
+    client: Client,
+    agent: User,
+    settings: Settings,
+    time_machine: object,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    settings.INBOUND_REVIEW_UNKNOWN_SENDERS = True
+    first, second = (deliver(compose(sender=f"x{n}@elsewhere.example")) for n in range(2))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("inbound:discard", args=[first.pk]))
+    time_machine.move_to(timezone.now() + timedelta(days=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("inbound:discard", args=[second.pk]))
+    runs = DBTaskResult.objects.filter(task_path=purge_inbound.module_path)
+    [run] = runs  # the second discard found a purge already waiting
+    first.refresh_from_db()
+    assert run.run_after == first.decided_at + timedelta(days=30)
+    time_machine.move_to(run.run_after + timedelta(minutes=1))
+    assert purge_inbound.call() == 1
+    [run, follow_up] = runs.order_by("enqueued_at")
+    second.refresh_from_db()
+    assert follow_up.run_after == second.decided_at + timedelta(days=30)
