@@ -9,7 +9,11 @@ from django.utils import translation
 
 
 class UserLanguageMiddleware:
-    """Activate the signed-in user's chosen language (after LocaleMiddleware)."""
+    """Use the signed-in user's chosen language for the request (after LocaleMiddleware).
+
+    The language is switched only for the duration of the request, so a
+    worker thread (or a test) does not keep the last user's language.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -17,10 +21,10 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         language = getattr(user, "language", "") if user and user.is_authenticated else ""
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        if language:
-            response.headers.setdefault("Content-Language", language)
+        if not language:
+            return self.get_response(request)
+        request.LANGUAGE_CODE = language
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers["Content-Language"] = language
         return response
