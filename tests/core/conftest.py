@@ -12,21 +12,10 @@ import pytest
 
 BIN = Path(sys.executable).parent
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Variables a developer's shell or the test run may carry that would steer the child process.
-INHERITED_NOISE = (
-    "DATABASE_URL",
-    "REDIS_URL",
-    "EMAIL_URL",
-    "SECRET_KEY",
-    "DEBUG",
-    "HTTPS",
-    "HOST",
-    "PORT",
-    "LANGUAGE_CODE",
-    "ALLOWED_HOSTS",
-    "TICKETDESK_TESTING",
-    "DJANGO_SETTINGS_MODULE",
-)
+# Only these pass from the test run to a child process: anything else a developer's shell or
+# another test sets (DATABASE_URL, REDIS_URL, DJANGO_ALLOW_ASYNC_UNSAFE set for Playwright, ...)
+# would steer the child away from the configuration under test.
+PASSED_THROUGH = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "CI")
 
 EnvFactory = Callable[..., dict[str, str]]
 
@@ -36,7 +25,7 @@ def child_env(tmp_path: Path) -> EnvFactory:
     """Build the environment of a child process: clean, English, data in a temporary directory."""
 
     def build(data_dir: Path | None = None, **overrides: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in INHERITED_NOISE}
+        env = {k: v for k, v in os.environ.items() if k in PASSED_THROUGH}
         env.update(
             TICKETDESK_DATA_DIR=str(data_dir or tmp_path),
             LANGUAGE_CODE="en",
