@@ -64,3 +64,16 @@ def default_lists_after_flush(request: pytest.FixtureRequest) -> None:
 
     migration = importlib.import_module("ticketdesk.tickets.migrations.0002_default_lists")
     migration.create_defaults(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def english_in_test_code() -> Iterator[None]:
+    """Strings built in test code are English, as the factories' users read them.
+
+    Requests still run in the language of their user or browser; tests that
+    check German switch explicitly.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -394,3 +394,20 @@ def test_ticket_page_queries_do_not_grow_with_the_timeline(
         page = agent_client.get(url(long)).content.decode()
     assert page.count('<li class="note">') == 10
     assert page.count("shot") >= 10
+
+
+def test_timeline_shows_whether_each_reply_mail_was_sent(agent_client, ticket, agent) -> None:
+    from ticketdesk.outbox.models import MailStatus, OutboundMail
+    from ticketdesk.tickets import services
+
+    services.add_reply(ticket, by=agent, text="First answer")
+    services.add_reply(ticket, by=agent, text="Second answer")
+    first, second = ticket.messages.filter(kind="reply").order_by("pk")
+    OutboundMail.objects.filter(message_id=first.message_id).update(status=MailStatus.SENT)
+    OutboundMail.objects.filter(message_id=second.message_id).update(
+        status=MailStatus.FAILED, last_error="550 mailbox unavailable"
+    )
+    page = agent_client.get(ticket.get_absolute_url()).content.decode()
+    recipient = ticket.requester.email
+    assert f"E-mail to {recipient}: Sent" in page
+    assert f"E-mail to {recipient}: Failed — 550 mailbox unavailable" in page

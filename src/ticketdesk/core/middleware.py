@@ -6,13 +6,15 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
-class UserLanguageMiddleware:
-    """Use the signed-in user's chosen language for the request (after LocaleMiddleware).
+class LanguageMiddleware:
+    """Serve each request in the signed-in user's language, else the browser's.
 
-    The language is switched only for the duration of the request, so a
-    worker thread (or a test) does not keep the last user's language.
+    Replaces Django's LocaleMiddleware (it must run after authentication). The
+    language is switched only for the duration of the request, so a worker
+    thread, or a test, never keeps the previous user's language.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -21,10 +23,10 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         language = getattr(user, "language", "") if user and user.is_authenticated else ""
-        if not language:
-            return self.get_response(request)
+        language = language or translation.get_language_from_request(request)
         request.LANGUAGE_CODE = language
         with translation.override(language):
             response = self.get_response(request)
-        response.headers["Content-Language"] = language
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
         return response

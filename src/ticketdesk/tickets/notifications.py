@@ -26,7 +26,6 @@ from ticketdesk.outbox.headers import normalize_message_id
 from ticketdesk.outbox.models import MailKind
 from ticketdesk.outbox.services import MailAttachment, queue_mail
 
-from .change_text import describe_changes
 from .models import (
     Audience,
     EventAction,
@@ -39,6 +38,7 @@ from .models import (
 )
 from .notification_texts import DEFAULT_TEXTS, NotificationText
 from .placeholders import substitute, substitute_html
+from .timeline import ValueNames, describe_event
 
 if TYPE_CHECKING:
     from ticketdesk.accounts.models import User
@@ -185,7 +185,12 @@ def placeholder_values(
     ticket = changeset.ticket
     by: User | None = changeset.by
     with translation.override(language):
-        changes = describe_changes(changeset.events, language, customer_visible_changes(changeset))
+        visible = customer_visible_changes(changeset)
+        changed = [
+            e for e in changeset.events if e.action == EventAction.CHANGED and e.field in visible
+        ]
+        names = ValueNames(changed)
+        changes = [describe_event(event, names) for event in changed]
         return {
             "ticket_number": ticket.reference,
             "ticket_subject": ticket.subject,

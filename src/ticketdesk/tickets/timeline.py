@@ -13,7 +13,9 @@ from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .models import EventAction, Message, Ticket, TicketEvent
+from ticketdesk.outbox.models import OutboundMail
+
+from .models import EventAction, Message, MessageKind, Ticket, TicketEvent, TicketMail
 
 # Events that only accompany a message already shown in the timeline.
 MESSAGE_EVENTS = {
@@ -33,6 +35,8 @@ class TimelineEntry:
     actor: str
     message: Message | None = None
     lines: list[str] = field(default_factory=list)
+    # For a public reply: the e-mails that carry it and their delivery state.
+    mails: list[OutboundMail] = field(default_factory=list)
 
 
 class ValueNames:
@@ -127,8 +131,15 @@ def build_timeline(ticket: Ticket) -> list[TimelineEntry]:
         .order_by("created_at", "pk")
     )
     names = ValueNames(events)
+    mails = reply_mails(ticket)
     entries = [
-        TimelineEntry(kind=m.kind, at=m.created_at, actor=m.author_display, message=m)
+        TimelineEntry(
+            kind=m.kind,
+            at=m.created_at,
+            actor=m.author_display,
+            message=m,
+            mails=mails.get(m.pk, []) if m.kind == MessageKind.REPLY else [],
+        )
         for m in messages
     ]
     for _changeset, group in groupby(events, key=lambda e: e.changeset):
@@ -144,3 +155,19 @@ def build_timeline(ticket: Ticket) -> list[TimelineEntry]:
     # Messages before the events of the same moment: a reply, then the status it set.
     entries.sort(key=lambda entry: (entry.at, entry.kind == "event"))
     return entries
+
+
+def reply_mails(ticket: Ticket) -> dict[int, list[OutboundMail]]:
+    """Outbox rows of the ticket's replies, by message id, in one query."""
+    carrying = TicketMail.objects.filter(
+        ticket=ticket, message__isnull=False, mail_message_id=models.OuterRef("message_id")
+    ).values("message")[:1]
+    rows = OutboundMail.objects.filter(
+        message_id__in=TicketMail.objects.filter(ticket=ticket, message__isnull=False).values(
+            "mail_message_id"
+        )
+    ).annotate(ticket_message=models.Subquery(carrying))
+    by_message: dict[int, list[OutboundMail]] = defaultdict(list)
+    for row in rows.order_by("created_at", "pk"):
+        by_message[row.ticket_message].append(row)
+    return by_message

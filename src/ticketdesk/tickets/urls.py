@@ -24,7 +24,5 @@ urlpatterns = [
     path("<int:number>/reply-template/", detail.reply_template_text, name="reply_template"),
     path("<int:number>/cc/add/", detail.ticket_cc_add, name="cc_add"),
     path("<int:number>/cc/remove/", detail.ticket_cc_remove, name="cc_remove"),
-    path(
-        "<int:number>/attachments/<int:pk>/", detail.attachment_download, name="attachment"
-    ),
+    path("<int:number>/attachments/<int:pk>/", detail.attachment_download, name="attachment"),
 ]
