@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.conftest import CHROMIUM
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM calls
-# made from the test itself (factories, assertions) would otherwise be refused.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -28,7 +23,11 @@ DEFAULT_TIMEOUT_MS = 10_000
 
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in the test thread; Django's ORM calls
+    # made from the test itself (factories, assertions) would otherwise be refused.
+    # Set only while browsers run, so other tests and their child processes never see it.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield playwright
 
 
