@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from ticketdesk.inbound.parsing import ParsedMessage
 from ticketdesk.tickets.models import Message, Source, Ticket
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ticketdesk.customers.models import Contact, Customer
     from ticketdesk.inbound.filters.models import MailFilter
 
-ACTOR_MAIL = "%(sender)s (e-mail)"
+ACTOR_MAIL = gettext_noop("%(sender)s (e-mail)")
 
 
 def attachments_of(parsed: ParsedMessage) -> list[AttachmentInput]:

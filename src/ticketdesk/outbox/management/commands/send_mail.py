@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from ticketdesk.outbox.sender import DEFAULT_BATCH_SIZE, drain_outbox, next_due_at
 
@@ -23,7 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
         report = drain_outbox(batch_size=batch_size)
         self.stdout.write(
-            f"sent {report.sent}, retry later {report.retried}, failed {report.failed}"
+            _("sent %(sent)d, retry later %(retried)d, failed %(failed)d")
+            % {"sent": report.sent, "retried": report.retried, "failed": report.failed}
         )
         if (due := next_due_at()) is not None:
-            self.stdout.write(f"next attempt due at {due.isoformat()}")
+            self.stdout.write(_("next attempt due at %(due)s") % {"due": due.isoformat()})
