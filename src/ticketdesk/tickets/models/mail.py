@@ -32,9 +32,16 @@ class TicketMailQuerySet(models.QuerySet["TicketMail"]):
 class TicketMail(models.Model):
     """An e-mail queued about a ticket; its Message-ID threads later mail both ways."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="mails")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="mails", verbose_name=_("ticket")
+    )
     message = models.ForeignKey(
-        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails"
+        Message,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("message"),
     )
     mail_message_id = models.CharField(_("Message-ID"), max_length=998, db_index=True)
     event = models.CharField(_("event"), max_length=20, choices=NotificationEvent.choices)

@@ -27,7 +27,11 @@ class TicketSequence(models.Model):
     and SQLite alike, and a rolled-back opening returns nothing twice.
     """
 
-    last_number = models.PositiveBigIntegerField(default=0)
+    last_number = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("ticket number counter")
+        verbose_name_plural = _("ticket number counters")
 
     @classmethod
     def next_number(cls) -> int:
@@ -238,9 +242,15 @@ class TicketCC(models.Model):
 class TicketReadMark(models.Model):
     """When an agent last looked at a ticket; drives the list's unread marker."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="read_marks")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    seen_at = models.DateTimeField(default=timezone.now)
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="read_marks", verbose_name=_("ticket")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    seen_at = models.DateTimeField(_("seen at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("read mark")
+        verbose_name_plural = _("read marks")
         constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="readmark_unique")]

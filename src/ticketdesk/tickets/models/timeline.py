@@ -161,8 +161,8 @@ class TicketEvent(models.Model):
     field = models.CharField(_("field"), max_length=50, blank=True)
     old_value = models.CharField(_("old value"), max_length=250, blank=True)
     new_value = models.CharField(_("new value"), max_length=250, blank=True)
-    old_key = models.CharField(max_length=50, blank=True)
-    new_key = models.CharField(max_length=50, blank=True)
+    old_key = models.CharField(_("old key"), max_length=50, blank=True)
+    new_key = models.CharField(_("new key"), max_length=50, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
