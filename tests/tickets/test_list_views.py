@@ -456,3 +456,12 @@ def test_german_user_sees_german_list(client, open_at) -> None:
         "Neue Nachricht",
     ]:
         assert text in html
+
+
+def test_sorting_by_the_filtered_column_keeps_the_filtered_rows(client, agent, open_at) -> None:
+    team = TeamFactory(name="Network")
+    open_at(0, subject="team, mine", team=team, assignee=agent)
+    open_at(1, subject="team, nobody", team=team)
+    open_at(2, subject="no team", assignee=agent)
+    assert listed(client, team=team.pk, sort="-team") == ["team, nobody", "team, mine"]
+    assert listed(client, assignee=agent.pk, sort="assignee") == ["no team", "team, mine"]

@@ -181,7 +181,12 @@ def sort_segments(query: TicketListQuery, choices: ListChoices) -> list[Segment]
     """The sort as index-friendly segments; missing values (no team, ...) come last."""
     key, desc = query.sort_key, query.descending
     if key in {"status", "priority", "category", "team", "assignee"}:
-        return _by_entries(key, _entries(key, query, choices), desc=desc)
+        entries = _entries(key, query, choices)
+        chosen = getattr(query, key)
+        if chosen is not None:
+            # Filtered to one entry: one segment, and no "missing value" segment.
+            return [Segment(Q(**{f"{key}_id": e.pk}), NEWEST_FIRST) for e in entries]
+        return _by_entries(key, entries, desc=desc)
     if key == "target":
         by_target = ("-target_resolution_at", "-id") if desc else ("target_resolution_at", "id")
         return [
@@ -199,18 +204,21 @@ def sort_segments(query: TicketListQuery, choices: ListChoices) -> list[Segment]
 
 
 def _entries(key: str, query: TicketListQuery, choices: ListChoices) -> Sequence[models.Model]:
+    """The list's entries in their configured order, less those the query rules out."""
+    entries: list[models.Model]
     if key == "assignee":
         # Everyone who holds a ticket, including users no longer in the Support team.
         holders = Ticket.objects.filter(assignee_id=OuterRef("pk"))
-        return list(User.objects.filter(Exists(holders)).order_by("full_name", "email", "pk"))
-    entries: list[models.Model] = {
-        "status": choices.statuses,
-        "priority": choices.priorities,
-        "category": choices.categories,
-        "team": choices.teams,
-    }[key]
+        entries = list(User.objects.filter(Exists(holders)).order_by("full_name", "email", "pk"))
+    else:
+        entries = {
+            "status": choices.statuses,
+            "priority": choices.priorities,
+            "category": choices.categories,
+            "team": choices.teams,
+        }[key]
     if key == "status" and query.view != TicketListView.ALL:
-        # The view already limits the statuses; skip entries that cannot match.
+        # The view already limits the statuses.
         wanted = set(choices.status_ids(closed=query.view == TicketListView.CLOSED))
         entries = [s for s in entries if s.pk in wanted]
     chosen = getattr(query, key)
