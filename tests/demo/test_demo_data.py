@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ticketdesk.accounts.models import Role, Team, User
 from ticketdesk.core.demo import load_demo_data
@@ -37,7 +37,9 @@ def demo(django_db_setup: None, django_db_blocker) -> Iterator[tuple[datetime.da
     with django_db_blocker.unblock(), transaction.atomic():
         started = timezone.now()
         out = io.StringIO()
-        assert load_demo_data(out) is True
+        # Module fixtures run before the suite's English override; the summary is English here.
+        with translation.override("en"):
+            assert load_demo_data(out) is True
         yield started, out.getvalue()
         transaction.set_rollback(True)
 
