@@ -169,6 +169,8 @@ USE_TZ = True
 # --- static and media -----------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# whitenoise warns at start-up when the directory is missing (fresh data dirs, tests).
+STATIC_ROOT.mkdir(exist_ok=True)
 # Project-wide front-end files (base layout CSS/JS, vendored libraries); apps add their own.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
