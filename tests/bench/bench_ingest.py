@@ -33,10 +33,22 @@ def _seeds() -> list[bytes]:
     return seeds or [FALLBACK]
 
 
+# Distinct senders, so that the throttle (10 new tickets per sender and hour) does not send
+# most of the run to the inbox: 10,000 messages from 2,000 senders is 5 each.
+SENDERS = 2_000
+
+
+def _replace_header(raw: bytes, name: bytes, value: bytes) -> bytes:
+    header = name + b": " + value
+    pattern = rb"(?im)^" + name + rb":[ \t]*.*(?:\r?\n[ \t].*)*$"
+    replaced, count = re.subn(pattern, header.replace(b"\\", b"\\\\"), raw, count=1)
+    return replaced if count else header + b"\r\n" + raw
+
+
 def _with_message_id(raw: bytes, number: int) -> bytes:
-    new_id = f"Message-ID: <bench-{number}@bench.example>".encode()
-    replaced, count = re.subn(rb"(?im)^message-id:[ \t]*.*(?:\r?\n[ \t].*)*$", new_id, raw, count=1)
-    return replaced if count else new_id + b"\r\n" + raw
+    raw = _replace_header(raw, b"Message-ID", f"<bench-{number}@bench.example>".encode())
+    sender = number % SENDERS
+    return _replace_header(raw, b"From", f"Sender {sender} <sender{sender}@bench.example>".encode())
 
 
 def _write_messages(folder: Path, count: int) -> list[Path]:
@@ -66,9 +78,11 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db.models import Count
 
     from ticketdesk.inbound.models import InboundMessage, InboundStatus
     from ticketdesk.inbound.services import ingest_raw_message
+    from ticketdesk.tickets.models import Ticket
 
     call_command("migrate", verbosity=0)
     (workdir / "mail").mkdir()
@@ -86,9 +100,14 @@ def main() -> None:
 
     stored = InboundMessage.objects.count()
     parsed = InboundMessage.objects.filter(status=InboundStatus.PARSED).count()
+    outcomes = dict(
+        InboundMessage.objects.values_list("status").annotate(n=Count("pk")).order_by("status")
+    )
+    tickets = Ticket.objects.count()
     max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size_mb = total_bytes / 1e6
     print(f"messages: {args.count} files, {size_mb:.1f} MB; stored {stored}, parsed {parsed}")
+    print(f"outcomes: {outcomes}; tickets opened: {tickets}")
     print(f"time: {elapsed:.1f} s -> {args.count / elapsed:.0f} messages/second")
     print(f"peak memory: {max_rss_mb:.0f} MB max RSS")
     if args.trace_memory:
