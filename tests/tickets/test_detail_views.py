@@ -411,3 +411,11 @@ def test_timeline_shows_whether_each_reply_mail_was_sent(agent_client, ticket, a
     recipient = ticket.requester.email
     assert f"E-mail to {recipient}: Sent" in page
     assert f"E-mail to {recipient}: Failed — 550 mailbox unavailable" in page
+
+
+def test_request_typed_in_by_an_agent_is_shown_as_the_customers_message(
+    agent_client, ticket
+) -> None:
+    page = agent_client.get(ticket.get_absolute_url()).content.decode()
+    first_entry = page.split('class="customer"', 1)[1].split("</li>", 1)[0]
+    assert ticket.requester.name in first_entry

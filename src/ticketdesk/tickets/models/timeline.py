@@ -77,10 +77,13 @@ class Message(models.Model):
 
     @property
     def author_display(self) -> str:
+        # A customer's request typed in by an agent (phone) is still the customer's message.
+        if self.author_contact_id and (
+            self.kind == MessageKind.CUSTOMER or not self.author_user_id
+        ):
+            return self.author_contact.name
         if self.author_user_id:
             return str(self.author_user)
-        if self.author_contact_id:
-            return self.author_contact.name
         return self.author_name or self.author_email
 
 
