@@ -419,3 +419,38 @@ def test_request_typed_in_by_an_agent_is_shown_as_the_customers_message(
     page = agent_client.get(ticket.get_absolute_url()).content.decode()
     first_entry = page.split('class="customer"', 1)[1].split("</li>", 1)[0]
     assert ticket.requester.name in first_entry
+
+
+def test_mail_html_shows_inline_images_from_attachments_and_drops_remote_ones(
+    agent_client, agent
+) -> None:
+    from ticketdesk.tickets.services import AttachmentInput, open_ticket
+
+    customer = CustomerFactory()
+    ticket = open_ticket(
+        customer=customer,
+        subject="Screenshot",
+        text="See the screenshot.",
+        html=(
+            '<p>See <img src="cid:shot@mail" alt="shot">'
+            '<img src="https://tracker.example/pixel.gif"></p><script>alert(1)</script>'
+        ),
+        by=None,
+        requester_email="eva@customer.example",
+        source="email",
+        attachments=[
+            AttachmentInput(
+                name="shot.png",
+                content=b"\x89PNG\r\n\x1a\n",
+                content_type="image/png",
+                content_id="<shot@mail>",
+                inline=True,
+            )
+        ],
+    )
+    attachment = ticket.attachments.get()
+    page = agent_client.get(ticket.get_absolute_url()).content.decode()
+    formatted = page.split('class="html-body">', 1)[1].split("</div>", 1)[0]
+    assert f'src="/tickets/{ticket.number}/attachments/{attachment.pk}/"' in formatted
+    assert "tracker.example" not in formatted
+    assert "<script" not in formatted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -11,7 +12,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats
 from django.utils.text import capfirst
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from ticketdesk.core.html import sanitize_html
 
 from ticketdesk.outbox.models import OutboundMail
 
@@ -37,6 +41,8 @@ class TimelineEntry:
     lines: list[str] = field(default_factory=list)
     # For a public reply: the e-mails that carry it and their delivery state.
     mails: list[OutboundMail] = field(default_factory=list)
+    # Sanitized HTML of a mail, with its inline (cid:) images pointing at the attachments.
+    html: str = ""
 
 
 class ValueNames:
@@ -139,6 +145,7 @@ def build_timeline(ticket: Ticket) -> list[TimelineEntry]:
             actor=m.author_display,
             message=m,
             mails=mails.get(m.pk, []) if m.kind == MessageKind.REPLY else [],
+            html=display_html(m, ticket),
         )
         for m in messages
     ]
@@ -171,3 +178,29 @@ def reply_mails(ticket: Ticket) -> dict[int, list[OutboundMail]]:
     for row in rows.order_by("created_at", "pk"):
         by_message[row.ticket_message].append(row)
     return by_message
+
+
+_CID_SRC = re.compile(r'(\ssrc=")cid:([^"]*)(")', re.IGNORECASE)
+# Images from the internet would be blocked by the CSP anyway; dropping them also keeps
+# tracking pixels in customer mail from reporting that an agent opened it.
+_REMOTE_IMG = re.compile(r'<img\b[^>]*\ssrc="(?:https?:)?//[^"]*"[^>]*>', re.IGNORECASE)
+
+
+def display_html(message: Message, ticket: Ticket) -> str:
+    """The mail's HTML for the timeline: inline images served from our attachments."""
+    if not message.html:
+        return ""
+    urls = {
+        attachment.content_id.strip("<>").lower(): reverse(
+            "tickets:attachment", args=[ticket.number, attachment.pk]
+        )
+        for attachment in message.attachments.all()
+        if attachment.content_id
+    }
+
+    def point_at_attachment(match: re.Match[str]) -> str:
+        url = urls.get(match.group(2).strip("<>").lower())
+        return f"{match.group(1)}{url}{match.group(3)}" if url else ""
+
+    html = _CID_SRC.sub(point_at_attachment, message.html)
+    return _REMOTE_IMG.sub("", sanitize_html(html))

@@ -5,32 +5,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import nh3
+from ticketdesk.core.html import sanitize_html
 
-# cid: keeps inline images addressable so the timeline can point them at the stored
-# attachment; everything that could run or load from elsewhere is removed by nh3.
-_URL_SCHEMES = {"http", "https", "mailto", "tel", "cid"}
-_EXTRA_ATTRIBUTES = {"img": {"src", "alt", "width", "height", "title"}, "*": {"title"}}
-
-
-def sanitize_html(html: str) -> str:
-    if not html.strip():
-        return ""
-    attributes = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
-    for tag, attrs in _EXTRA_ATTRIBUTES.items():
-        attributes.setdefault(tag, set()).update(attrs)
-    try:
-        return nh3.clean(
-            html,
-            attributes=attributes,
-            url_schemes=_URL_SCHEMES,
-            link_rel="noopener noreferrer nofollow",
-            strip_comments=True,
-            clean_content_tags={"script", "style", "title"},
-        ).strip()
-    except Exception:  # a sanitizer failure must not lose the mail
-        return ""
-
+__all__ = ["html_to_text", "sanitize_html"]
 
 _BLOCK = {
     "p",
