@@ -10,13 +10,12 @@ from itertools import groupby
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.urls import reverse
 from django.utils import formats
 from django.utils.text import capfirst
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ticketdesk.core.html import sanitize_html
-
 from ticketdesk.outbox.models import OutboundMail
 
 from .models import EventAction, Message, MessageKind, Ticket, TicketEvent, TicketMail
