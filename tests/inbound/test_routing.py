@@ -378,3 +378,15 @@ def test_real_forwarded_message_from_a_contact_opens_a_ticket_with_the_original_
     [message] = customer_messages(ticket)
     assert message.text == "This is email body"
     assert message.quoted_text.startswith("-----Original Message-----\nFrom: GitHub")
+
+
+def test_other_recipients_of_a_new_mail_are_copied_on_the_ticket(contact: Contact) -> None:
+    ticket = opened_by_mail(
+        contact,
+        to="Support <support@example.com>, Boss <boss@customer.example>",
+        headers={"Cc": "anna@customer.example, it@customer.example, not-an-address"},
+    )
+    assert sorted(ticket.cc_addresses.values_list("email", flat=True)) == [
+        "boss@customer.example",
+        "it@customer.example",
+    ]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext, gettext_noop
 
+from ticketdesk.inbound.models import Mailbox
 from ticketdesk.inbound.parsing import ParsedMessage
 from ticketdesk.tickets.models import Message, Source, Ticket
 from ticketdesk.tickets.services import (
@@ -58,6 +62,28 @@ def texts_of(parsed: ParsedMessage) -> tuple[str, str]:
     return gettext("(empty message)"), ""
 
 
+def copied_addresses(parsed: ParsedMessage) -> list[str]:
+    """The mail's other recipients (To and Cc), who keep hearing about the new ticket.
+
+    Our own addresses (the support address and the IMAP mailboxes), the sender
+    and malformed addresses are left out, so the ticket never mails itself.
+    """
+    ours = {settings.SUPPORT_EMAIL.lower(), settings.DEFAULT_FROM_EMAIL.lower()}
+    ours |= {name.lower() for name in Mailbox.objects.values_list("username", flat=True)}
+    ours.add(parsed.from_address.lower())
+    copied: dict[str, str] = {}
+    for address in [*parsed.to, *parsed.cc]:
+        address = address.strip()
+        if address.lower() in ours or address.lower() in copied:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            continue
+        copied[address.lower()] = address
+    return list(copied.values())
+
+
 def actor_of(parsed: ParsedMessage) -> str:
     sender = parsed.from_name or parsed.from_address or gettext("unknown sender")
     return gettext(ACTOR_MAIL) % {"sender": sender}
@@ -88,6 +114,7 @@ def open_ticket_from(
         source=Source.EMAIL,
         attachments=attachments_of(parsed),
         unknown_contact=contact is None,
+        cc=copied_addresses(parsed),
         message_headers=headers_of(parsed),
         actor_label=actor_of(parsed),
         **actions,
