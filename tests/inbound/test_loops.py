@@ -111,7 +111,17 @@ def test_out_of_office_with_only_the_subject_tag_is_stored_on_the_ticket(
     assert drain_outbox().sent == 0
 
 
-def test_careless_responder_on_the_agent_side_is_cut_off(
+def careless_forwardee(mail: EmailMessage) -> bytes:
+    """The agent's notices forwarded to a private mailbox whose autoresponder answers."""
+    return compose(
+        sender="lena@home.example",
+        subject=f"Re: {mail['Subject']}",
+        body="Thank you for your message. I will answer soon.",
+        in_reply_to=str(mail["Message-ID"]),
+    )
+
+
+def test_careless_responder_of_the_agents_own_address_stops_at_once(
     contact: Contact, smtp_server: SmtpSink
 ) -> None:
     agent = UserFactory(email="agent@example.org")
@@ -121,9 +131,25 @@ def test_careless_responder_on_the_agent_side_is_cut_off(
     smtp_server.messages.clear()
     deliver(compose(sender=contact.email, subject=f"Re: [#{ticket.reference}] more"))
     rounds = run_responder(smtp_server, careless_responder)
+    # Mail from an agent's address becomes an internal note, which notifies no one.
+    notes = Message.objects.filter(ticket=ticket, kind=MessageKind.NOTE, author_user=agent)
+    assert notes.count() == 1
+    assert rounds == len(smtp_server.messages) == 1
+
+
+def test_careless_responder_on_the_agent_side_is_cut_off(
+    contact: Contact, smtp_server: SmtpSink
+) -> None:
+    agent = UserFactory(email="agent@example.org")
+    ticket = deliver(compose(sender=contact.email)).ticket
+    services.assign_ticket(ticket, agent=agent, by=UserFactory())
+    drain_outbox()
+    smtp_server.messages.clear()
+    deliver(compose(sender=contact.email, subject=f"Re: [#{ticket.reference}] more"))
+    rounds = run_responder(smtp_server, careless_forwardee)
     # Each notice to the agent is answered, until the tenth answer within ten minutes:
     # from then on that sender's mail is stored as automatic and notifies no one.
-    from_agent = Message.objects.filter(ticket=ticket, author_email=agent.email)
+    from_agent = Message.objects.filter(ticket=ticket, author_email="lena@home.example")
     assert from_agent.filter(is_automatic=False).count() == 10
     assert from_agent.last().is_automatic
     assert rounds == len(smtp_server.messages) == 11

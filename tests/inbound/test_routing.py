@@ -390,3 +390,32 @@ def test_other_recipients_of_a_new_mail_are_copied_on_the_ticket(contact: Contac
         "boss@customer.example",
         "it@customer.example",
     ]
+
+
+def test_agent_answering_a_notice_by_mail_adds_an_internal_note(
+    contact: Contact, smtp_server: SmtpSink
+) -> None:
+    agent = UserFactory(email="lena@example.com", full_name="Lena Vogt")
+    ticket = opened_by_mail(contact)
+    services.accept_ticket(ticket, by=agent)
+    deliver(compose(sender=contact.email, subject=f"Re: [#{ticket.reference}] Printer"))
+    drain_outbox()
+    notice = smtp_server.messages[-1]
+    assert notice["To"] == "lena@example.com"
+    sent_before = len(smtp_server.messages)
+
+    inbound = deliver(
+        compose(
+            sender="Lena Vogt <LENA@example.com>",
+            subject=f"Re: {notice['Subject']}",
+            body="Called her back, toner was empty.",
+            in_reply_to=notice["Message-ID"],
+        )
+    )
+    note = inbound.ticket_message
+    assert inbound.ticket == ticket
+    assert note.kind == MessageKind.NOTE
+    assert note.author_user == agent
+    assert note.text == "Called her back, toner was empty."
+    drain_outbox()
+    assert len(smtp_server.messages) == sent_before

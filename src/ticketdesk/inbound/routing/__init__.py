@@ -6,7 +6,8 @@ Order of decisions (first that applies):
 2. The message threads into a ticket (In-Reply-To / References to our mails or stored
    messages, else the subject's ticket tag): it is added there. Auto-replies, bounces
    and our own mail coming back are stored as automatic (no status change, no mail),
-   and a bounce marks the failed addresses. A customer reply to a closed ticket reopens
+   and a bounce marks the failed addresses. Mail from an agent (not a contact) becomes
+   an internal note. A customer reply to a closed ticket reopens
    it, or with INBOUND_CLOSED_TICKET_REPLY = "new" opens a linked follow-up ticket.
 3. Auto-replies and bounces that thread nowhere wait in the inbox; they never open one.
 4. Mail filters are tried in order; the first match applies. "Do not create a ticket"
@@ -28,8 +29,15 @@ from ticketdesk.inbound.filters.matching import first_matching_filter
 from ticketdesk.inbound.models import ReviewReason
 from ticketdesk.inbound.parsing import ParsedMessage
 
-from .delivery import append_to, open_follow_up, open_ticket_from
-from .senders import customer_of, find_contact, is_looping, is_throttled, unknown_senders_customer
+from .delivery import append_to, note_from_agent, open_follow_up, open_ticket_from
+from .senders import (
+    agent_of,
+    customer_of,
+    find_contact,
+    is_looping,
+    is_throttled,
+    unknown_senders_customer,
+)
 from .threads import find_ticket, is_our_mail, stored_message
 
 if TYPE_CHECKING:
@@ -83,6 +91,9 @@ def _into_ticket(
     if automatic:
         message = append_to(ticket, parsed, contact=contact, automatic=True, reopen=False)
         return Outcome(ticket=ticket, message=message)
+    agent = agent_of(parsed.from_address) if contact is None else None
+    if agent is not None:
+        return Outcome(ticket=ticket, message=note_from_agent(ticket, parsed, agent=agent))
     if ticket.status.is_closed and settings.INBOUND_CLOSED_TICKET_REPLY == CLOSED_REPLY_NEW:
         follow_up = open_follow_up(ticket, parsed, contact=contact)
         return Outcome(ticket=follow_up, message=follow_up.messages.first())

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext, gettext_noop
 
+from ticketdesk.accounts.models import User
 from ticketdesk.inbound.models import Mailbox
 from ticketdesk.inbound.parsing import ParsedMessage
 from ticketdesk.tickets.models import Message, Source, Ticket
@@ -24,7 +25,6 @@ from ticketdesk.tickets.services.bounces import record_bounce
 from .threads import bracketed, strip_subject_tags
 
 if TYPE_CHECKING:
-    from ticketdesk.accounts.models import User
     from ticketdesk.customers.models import Contact, Customer
     from ticketdesk.inbound.filters.models import MailFilter
 
@@ -166,6 +166,24 @@ def append_to(
         for address in parsed.bounced_recipients:
             record_bounce(ticket, email=address, reason=parsed.subject)
     return cast(Message, changeset.message)  # add_customer_message always writes one
+
+
+def note_from_agent(ticket: Ticket, parsed: ParsedMessage, *, agent: User) -> Message:
+    """An agent's e-mail on a ticket (e.g. answering a notice) becomes an internal note.
+
+    Never a public reply: text an agent mails to the helpdesk address may be
+    meant for colleagues, and only the ticket page decides what the customer gets.
+    """
+    text, quoted = texts_of(parsed)
+    changeset = add_note(
+        ticket,
+        by=agent,
+        text=text,
+        quoted_text=quoted,
+        attachments=attachments_of(parsed),
+        headers=headers_of(parsed),
+    )
+    return cast(Message, changeset.message)
 
 
 def open_follow_up(closed: Ticket, parsed: ParsedMessage, *, contact: Contact | None) -> Ticket:

@@ -9,6 +9,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from ticketdesk.accounts.models import User
 from ticketdesk.customers.models import Contact, Customer
 from ticketdesk.tickets.models import Message, Source, Ticket
 
@@ -23,6 +24,14 @@ def find_contact(address: str) -> Contact | None:
     if not address.strip():
         return None
     return Contact.objects.active().by_email(address).order_by("pk").first()
+
+
+def agent_of(address: str) -> User | None:
+    """The active agent or administrator writing from this address, if any."""
+    if not address.strip():
+        return None
+    user = User.objects.filter(email__iexact=address.strip(), is_active=True).first()
+    return user if user is not None and user.is_agent else None
 
 
 def customer_of(contact: Contact) -> Customer | None:

@@ -86,18 +86,45 @@ def add_reply(
 
 @transaction.atomic
 def add_note(
-    ticket: Ticket, *, by: User, text: str, attachments: Sequence[AttachmentInput] = ()
+    ticket: Ticket,
+    *,
+    by: User,
+    text: str,
+    attachments: Sequence[AttachmentInput] = (),
+    quoted_text: str = "",
+    headers: dict[str, str] | None = None,
 ) -> ChangeSet:
-    """Add an internal note: never shown or mailed to the customer (NOTE_ADDED event)."""
+    """Add an internal note: never shown or mailed to the customer (NOTE_ADDED event).
+
+    `headers` keep the Message-ID of a note that arrived by e-mail (an agent
+    answering a notice), so a second delivery of that mail is recognised.
+    """
     require_agent(by)
     _require_text(text, attachments)
     lock_ticket(ticket)
     changeset = ChangeSet(ticket=ticket, by=by)
-    message = _create_message(changeset, MessageKind.NOTE, text, "", author_user=by)
-    store_attachments(ticket, message, attachments)
+    message = _create_message(
+        changeset,
+        MessageKind.NOTE,
+        text,
+        "",
+        author_user=by,
+        quoted_text=quoted_text,
+        **_header_fields(headers),
+    )
+    store_attachments(ticket, message, attachments, enforce_limit=headers is None)
     changeset.record(EventAction.NOTE_ADDED)
     changeset.save(update_fields=[])
     return changeset
+
+
+def _header_fields(headers: dict[str, str] | None) -> dict[str, str]:
+    headers = headers or {}
+    return {
+        "message_id": headers.get("message_id", ""),
+        "in_reply_to": headers.get("in_reply_to", ""),
+        "references": headers.get("references", ""),
+    }
 
 
 @transaction.atomic
@@ -135,10 +162,8 @@ def add_customer_message(
         author_contact=contact,
         author_email=contact.email if contact and not email else email,
         author_name=name or (contact.name if contact else ""),
-        message_id=headers.get("message_id", ""),
-        in_reply_to=headers.get("in_reply_to", ""),
-        references=headers.get("references", ""),
         is_automatic=is_automatic,
+        **_header_fields(headers),
         quoted_text=quoted_text,
     )
     store_attachments(ticket, message, attachments, enforce_limit=False)
