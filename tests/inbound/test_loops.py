@@ -121,15 +121,22 @@ def careless_forwardee(mail: EmailMessage) -> bytes:
     )
 
 
-def test_careless_responder_of_the_agents_own_address_stops_at_once(
-    contact: Contact, smtp_server: SmtpSink
-) -> None:
+@pytest.fixture
+def agent_noticed(contact: Contact, smtp_server: SmtpSink) -> tuple[Ticket, object]:
+    """A ticket assigned to an agent, whose customer just wrote: a notice is on its way."""
     agent = UserFactory(email="agent@example.org")
     ticket = deliver(compose(sender=contact.email)).ticket
     services.assign_ticket(ticket, agent=agent, by=UserFactory())
     drain_outbox()
     smtp_server.messages.clear()
     deliver(compose(sender=contact.email, subject=f"Re: [#{ticket.reference}] more"))
+    return ticket, agent
+
+
+def test_careless_responder_of_the_agents_own_address_stops_at_once(
+    agent_noticed: tuple[Ticket, object], smtp_server: SmtpSink
+) -> None:
+    ticket, agent = agent_noticed
     rounds = run_responder(smtp_server, careless_responder)
     # Mail from an agent's address becomes an internal note, which notifies no one.
     notes = Message.objects.filter(ticket=ticket, kind=MessageKind.NOTE, author_user=agent)
@@ -138,14 +145,9 @@ def test_careless_responder_of_the_agents_own_address_stops_at_once(
 
 
 def test_careless_responder_on_the_agent_side_is_cut_off(
-    contact: Contact, smtp_server: SmtpSink
+    agent_noticed: tuple[Ticket, object], smtp_server: SmtpSink
 ) -> None:
-    agent = UserFactory(email="agent@example.org")
-    ticket = deliver(compose(sender=contact.email)).ticket
-    services.assign_ticket(ticket, agent=agent, by=UserFactory())
-    drain_outbox()
-    smtp_server.messages.clear()
-    deliver(compose(sender=contact.email, subject=f"Re: [#{ticket.reference}] more"))
+    ticket, _agent = agent_noticed
     rounds = run_responder(smtp_server, careless_forwardee)
     # Each notice to the agent is answered, until the tenth answer within ten minutes:
     # from then on that sender's mail is stored as automatic and notifies no one.
