@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.customers.factories import CustomerFactory
 from tests.tickets.factories import TicketFactory, priority, status
+from ticketdesk.accounts.models import User
 from ticketdesk.tickets import errors, services
 from ticketdesk.tickets.models import (
     Category,
@@ -308,3 +309,12 @@ def test_email_ticket_records_source_and_unknown_contact() -> None:
     )
     assert ticket.unknown_contact
     assert ticket.messages.get().author_email == "stranger@elsewhere.example"
+
+
+def test_read_only_user_with_support_team_flag_cannot_be_assigned() -> None:
+    ticket = TicketFactory()
+    viewer = UserFactory(read_only=True, is_support_team=True)
+    with pytest.raises(ValidationError) as excinfo:
+        services.assign_ticket(ticket, agent=viewer, by=UserFactory())
+    assert excinfo.value.code == "cannot_work_tickets"
+    assert viewer not in User.objects.support_team()

@@ -26,8 +26,10 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.filter(is_active=True)
 
     def support_team(self) -> UserQuerySet:
-        """Users who may be assigned tickets: active and flagged Support team."""
-        return self.filter(is_active=True, is_support_team=True).order_by("full_name", "email")
+        """Users who may be assigned tickets: active agents flagged Support team."""
+        return self.filter(
+            is_active=True, is_support_team=True, role__in=[Role.ADMINISTRATOR, Role.AGENT]
+        ).order_by("full_name", "email")
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 NOT_SUPPORT_TEAM = _("%(user)s is not in the Support team and cannot be assigned tickets.")
+CANNOT_WORK_TICKETS = _(
+    "%(user)s has a read-only role and cannot be assigned tickets. Make them an agent first."
+)
 INACTIVE_USER = _("%(user)s is deactivated and cannot be assigned tickets.")
 STALE_VERSION = _(
     "This ticket was changed by %(user)s meanwhile. Reload the page and apply your changes again."

@@ -61,6 +61,10 @@ def check_assignable(agent: User) -> None:
         raise ValidationError(
             errors.NOT_SUPPORT_TEAM, code="not_support_team", params={"user": agent}
         )
+    if not agent.is_agent:
+        raise ValidationError(
+            errors.CANNOT_WORK_TICKETS, code="cannot_work_tickets", params={"user": agent}
+        )
 
 
 def clean_email(email: str) -> str:
