@@ -14,6 +14,7 @@ from ticketdesk.inbound.filters.matching import first_matching_filter
 from ticketdesk.inbound.filters.models import INVALID_REGEX, MailFilter
 from ticketdesk.inbound.models import InboundStatus, ReviewReason
 from ticketdesk.inbound.parsing import parse_message
+from ticketdesk.outbox.models import OutboundMail
 from ticketdesk.tickets.models import Category, Priority, Ticket
 
 from .factories import make_filter
@@ -105,10 +106,11 @@ def test_filter_sets_priority_category_team_and_assignee(contact: Contact) -> No
     assert inbound.mail_filter is not None
 
 
-def test_filter_closes_the_ticket_at_once(contact: Contact) -> None:
+def test_filter_closes_the_ticket_at_once_and_mails_no_one(contact: Contact) -> None:
     make_filter(("from", "contains", "robot@"), close=True)
     ticket = deliver(INVOICE).ticket
     assert ticket.status.is_closed
+    assert not OutboundMail.objects.exists()
 
 
 def test_do_not_create_a_ticket_holds_the_message_in_the_inbox(contact: Contact) -> None:

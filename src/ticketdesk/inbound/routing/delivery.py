@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from ticketdesk.accounts.models import User
 from ticketdesk.inbound.models import Mailbox
 from ticketdesk.inbound.parsing import ParsedMessage
 from ticketdesk.tickets.models import Message, Source, Ticket
+from ticketdesk.tickets.notifications import suppressed
 from ticketdesk.tickets.services import (
     AttachmentInput,
     add_customer_message,
@@ -98,29 +100,35 @@ def open_ticket_from(
     subject: str = "",
     by: User | None = None,
 ) -> Ticket:
-    """Open a ticket with the message as its first message; a filter's actions apply."""
+    """Open a ticket with the message as its first message; a filter's actions apply.
+
+    A filter that closes at once sends nothing: such filters catch machine mail
+    (monitoring, newsletters), and a confirmation plus a closing notice would
+    only start a conversation with a robot.
+    """
+    closes = mail_filter is not None and mail_filter.close
     text, quoted = texts_of(parsed)
-    actions = filter_actions(mail_filter)
-    ticket = open_ticket(
-        customer=customer,
-        subject=(subject or parsed.subject).strip() or gettext("(no subject)"),
-        text=text,
-        quoted_text=quoted,
-        html=parsed.html,
-        by=by,
-        requester=contact,
-        requester_email="" if contact else parsed.from_address,
-        requester_name=parsed.from_name,
-        source=Source.EMAIL,
-        attachments=attachments_of(parsed),
-        unknown_contact=contact is None,
-        cc=copied_addresses(parsed),
-        message_headers=headers_of(parsed),
-        actor_label=actor_of(parsed),
-        **actions,
-    )
-    if mail_filter is not None and mail_filter.close:
-        close_ticket(ticket, by=by)
+    with suppressed() if closes else nullcontext():
+        ticket = open_ticket(
+            customer=customer,
+            subject=(subject or parsed.subject).strip() or gettext("(no subject)"),
+            text=text,
+            quoted_text=quoted,
+            html=parsed.html,
+            by=by,
+            requester=contact,
+            requester_email="" if contact else parsed.from_address,
+            requester_name=parsed.from_name,
+            source=Source.EMAIL,
+            attachments=attachments_of(parsed),
+            unknown_contact=contact is None,
+            cc=copied_addresses(parsed),
+            message_headers=headers_of(parsed),
+            actor_label=actor_of(parsed),
+            **filter_actions(mail_filter),
+        )
+        if closes:
+            close_ticket(ticket, by=by)
     return ticket
 
 
