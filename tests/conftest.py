@@ -62,8 +62,12 @@ def default_lists_after_flush(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    migration = importlib.import_module("ticketdesk.tickets.migrations.0002_default_lists")
-    migration.create_defaults(apps, None)
+    defaults = importlib.import_module("ticketdesk.tickets.migrations.0002_default_lists")
+    defaults.create_defaults(apps, None)
+    waiting = importlib.import_module(
+        "ticketdesk.tickets.migrations.0007_status_waits_for_customer"
+    )
+    waiting.answer_waits_for_customer(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from tests.tickets.factories import TicketFactory, priority, status
 from ticketdesk.accounts.models import User
 from ticketdesk.tickets import listing, services
 from ticketdesk.tickets.list_forms import VALUE_MISSING
-from ticketdesk.tickets.models import Category, EventAction, Ticket, TicketEvent
+from ticketdesk.tickets.models import Category, EventAction, Status, Ticket, TicketEvent
 from ticketdesk.tickets.services.bulk import bulk_change_tickets
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,18 @@ def test_views_show_their_tickets(client, agent, open_at) -> None:
     assert listed(client, view="open") == ["other team", "unassigned", "team", "mine"]
     assert listed(client, view="closed") == ["closed mine"]
     assert len(listed(client, view="all")) == 5
+
+
+def test_waiting_for_customer_view_lists_open_tickets_in_waiting_statuses(
+    client, agent, open_at
+) -> None:
+    answered = open_at(0, subject="answered")
+    services.add_reply(answered, by=agent, text="Please restart the router.")
+    open_at(1, subject="still open")
+    closed = open_at(2, subject="closed after the answer")
+    services.add_reply(closed, by=agent, text="Solved.", close=True)
+    assert Status.objects.get(name_en="Answer").waits_for_customer
+    assert listed(client, view="waiting") == ["answered"]
 
 
 def test_chosen_view_is_remembered(client, agent, open_at) -> None:

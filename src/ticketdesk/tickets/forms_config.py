@@ -52,6 +52,7 @@ class StatusForm(_EntryForm):
             "set_on_agent_reply",
             "set_on_customer_reply",
             "notifies_customer",
+            "waits_for_customer",
         ]
 
 
@@ -152,6 +153,7 @@ KINDS: dict[str, ConfigKind] = {
                 Column(_("On agent reply"), "set_on_agent_reply", "yes_no"),
                 Column(_("On customer reply"), "set_on_customer_reply", "yes_no"),
                 Column(_("Notifies customer"), "notifies_customer", "yes_no"),
+                Column(_("Waiting for customer"), "waits_for_customer", "yes_no"),
             ],
             _(
                 "Only one status can be the default and only one can be set automatically "

@@ -41,6 +41,7 @@ class TicketListView(models.TextChoices):
     TEAMS = "teams", _("My teams")
     UNASSIGNED = "unassigned", _("Unassigned")
     OPEN = "open", _("All open")
+    WAITING = "waiting", _("Waiting for customer")
     CLOSED = "closed", _("Closed")
     ALL = "all", _("All")
 
@@ -86,6 +87,9 @@ class ListChoices:
 
     def status_ids(self, *, closed: bool) -> list[int]:
         return [s.pk for s in self.statuses if s.is_closed == closed]
+
+    def waiting_status_ids(self) -> list[int]:
+        return [s.pk for s in self.statuses if s.waits_for_customer and not s.is_closed]
 
 
 @dataclass
@@ -154,6 +158,8 @@ def _in_view(
             return tickets.filter(team__in=user.teams.all(), status_id__in=open_ids)
         case TicketListView.UNASSIGNED:
             return tickets.filter(assignee__isnull=True, status_id__in=open_ids)
+        case TicketListView.WAITING:
+            return tickets.filter(status_id__in=choices.waiting_status_ids())
         case TicketListView.CLOSED:
             return tickets.filter(status_id__in=choices.status_ids(closed=True))
         case TicketListView.ALL:

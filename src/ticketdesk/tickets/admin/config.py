@@ -96,7 +96,7 @@ class ConfigEntryAdmin(ServiceErrorsAdmin):
 class StatusAdmin(ConfigEntryAdmin):
     list_display = (
         "name_de", "name_en", "order", "is_active", "is_closed", "is_default", "set_on_accept",
-        "set_on_agent_reply", "set_on_customer_reply", "notifies_customer",
+        "set_on_agent_reply", "set_on_customer_reply", "notifies_customer", "waits_for_customer",
     )  # fmt: skip
 
 

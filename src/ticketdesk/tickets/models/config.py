@@ -26,6 +26,11 @@ class Status(LocalizedNameMixin):
     set_on_agent_reply = models.BooleanField(_("set when an agent replies"), default=False)
     set_on_customer_reply = models.BooleanField(_("set when the customer replies"), default=False)
     notifies_customer = models.BooleanField(_("entering it notifies the customer"), default=False)
+    waits_for_customer = models.BooleanField(
+        _("waiting for the customer"),
+        default=False,
+        help_text=_("Open tickets in this status are listed under “Waiting for customer”."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = ConfigQuerySet.as_manager()
