@@ -13,6 +13,7 @@ from django.utils import translation
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.customers.factories import ContactFactory, CustomerFactory, SupportNoteFactory
 from tests.tickets.factories import TicketFactory, priority, status
+from ticketdesk.outbox.models import MailStatus, OutboundMail
 from ticketdesk.tickets import errors, services
 from ticketdesk.tickets.models import (
     Message,
@@ -397,9 +398,6 @@ def test_ticket_page_queries_do_not_grow_with_the_timeline(
 
 
 def test_timeline_shows_whether_each_reply_mail_was_sent(agent_client, ticket, agent) -> None:
-    from ticketdesk.outbox.models import MailStatus, OutboundMail
-    from ticketdesk.tickets import services
-
     services.add_reply(ticket, by=agent, text="First answer")
     services.add_reply(ticket, by=agent, text="Second answer")
     first, second = ticket.messages.filter(kind="reply").order_by("pk")
@@ -424,10 +422,8 @@ def test_request_typed_in_by_an_agent_is_shown_as_the_customers_message(
 def test_mail_html_shows_inline_images_from_attachments_and_drops_remote_ones(
     agent_client, agent
 ) -> None:
-    from ticketdesk.tickets.services import AttachmentInput, open_ticket
-
     customer = CustomerFactory()
-    ticket = open_ticket(
+    ticket = services.open_ticket(
         customer=customer,
         subject="Screenshot",
         text="See the screenshot.",
@@ -439,7 +435,7 @@ def test_mail_html_shows_inline_images_from_attachments_and_drops_remote_ones(
         requester_email="eva@customer.example",
         source="email",
         attachments=[
-            AttachmentInput(
+            services.AttachmentInput(
                 name="shot.png",
                 content=b"\x89PNG\r\n\x1a\n",
                 content_type="image/png",
@@ -454,3 +450,18 @@ def test_mail_html_shows_inline_images_from_attachments_and_drops_remote_ones(
     assert f'src="/tickets/{ticket.number}/attachments/{attachment.pk}/"' in formatted
     assert "tracker.example" not in formatted
     assert "<script" not in formatted
+
+
+def test_assigning_from_a_stale_page_is_refused(agent_client, agent, ticket) -> None:
+    page_version = ticket.version
+    colleague = UserFactory(full_name="Carl Colleague")
+    services.assign_ticket(ticket, agent=colleague, by=colleague)
+    response = agent_client.post(
+        url(ticket, "assign"), {"agent": agent.pk, "version": page_version}, follow=True
+    )
+    assert "changed by Carl Colleague meanwhile" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.assignee == colleague
+    agent_client.post(url(ticket, "free"), {"version": page_version})
+    ticket.refresh_from_db()
+    assert ticket.assignee == colleague

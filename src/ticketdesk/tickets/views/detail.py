@@ -198,6 +198,12 @@ def ticket_fields(request: HttpRequest, number: int) -> HttpResponse:
     return render_page(request, ticket, primary="ticket-fields", fields_form=form)
 
 
+def page_version(request: HttpRequest) -> int | None:
+    """The ticket version the page showed (hidden field), so a stale page is refused."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
 def simple_action(
     done: str, call: Callable[[HttpRequest, Ticket], object]
 ) -> Callable[[HttpRequest, int], HttpResponse]:
@@ -224,11 +230,15 @@ ticket_accept = simple_action(
 )
 ticket_assign_to_me = simple_action(
     gettext_lazy("Assigned to you."),
-    lambda request, ticket: services.assign_ticket(ticket, agent=request.user, by=request.user),
+    lambda request, ticket: services.assign_ticket(
+        ticket, agent=request.user, by=request.user, expected_version=page_version(request)
+    ),
 )
 ticket_free = simple_action(
     gettext_lazy("The ticket is no longer assigned."),
-    lambda request, ticket: services.free_ticket(ticket, by=request.user),
+    lambda request, ticket: services.free_ticket(
+        ticket, by=request.user, expected_version=page_version(request)
+    ),
 )
 
 
@@ -246,7 +256,9 @@ def ticket_assign(request: HttpRequest, number: int) -> HttpResponse:
         number,
         primary="ticket-assignment",
         done=_("Assigned to %(user)s.") % {"user": agent},
-        action=lambda: services.assign_ticket(ticket, agent=agent, by=request.user),
+        action=lambda: services.assign_ticket(
+            ticket, agent=agent, by=request.user, expected_version=page_version(request)
+        ),
     )
 
 
