@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -110,6 +110,10 @@ def generate(
             written[0] += messages
             written[1] += events
             bar.update(size)
+    # Bulk writes leave the query planner with stale (on SQLite: no) statistics; both
+    # databases understand a bare ANALYZE.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return GenerateResult(
         customers=customer_count,
         contacts=contacts,
