@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
+
+from .placeholders import substitute
 
 if TYPE_CHECKING:
     from ticketdesk.accounts.models import User
     from ticketdesk.tickets.models import Ticket
 
-PLACEHOLDERS = ("customer_name", "contact_name", "ticket_number", "ticket_subject", "agent_name")
-
-# One pass over the text: a value that itself contains "{agent_name}" stays literal.
-_PLACEHOLDER_RE = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
-
 
 def placeholder_values(ticket: Ticket, agent: User) -> dict[str, str]:
+    """The five placeholders a reply template may use."""
     requester = ticket.requester
     return {
         "customer_name": ticket.customer.name,
@@ -28,5 +25,4 @@ def placeholder_values(ticket: Ticket, agent: User) -> dict[str, str]:
 
 def fill_placeholders(text: str, ticket: Ticket, agent: User) -> str:
     """Replace the known `{name}` placeholders; everything else (`{{ ... }}`, `{% %}`) stays."""
-    values = placeholder_values(ticket, agent)
-    return _PLACEHOLDER_RE.sub(lambda match: values[match.group(1)], text)
+    return substitute(text, placeholder_values(ticket, agent))
