@@ -16,7 +16,7 @@ from .mail import compose
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_routing_one_message_make_one_ticket() -> None:
     contact = ContactFactory()
     stored, _ = store_raw_message(compose(sender=contact.email), source=InboundSource.IMAP)
