@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import F
 from django.utils import timezone
 
 from ticketdesk.tickets.models import EventAction, Message, Ticket, TicketEvent
@@ -79,15 +78,15 @@ class ChangeSet:
     def save(self, update_fields: list[str] | set[str]) -> None:
         """Write the ticket fields, bump its version and store the events.
 
-        The version is bumped in SQL so two writers can never both keep the same
-        version; notification rules then turn the change-set into outbox rows in
-        this same transaction.
+        Every service reloads the ticket under a row lock (`lock_ticket`) before it
+        changes fields, so bumping the version in the same UPDATE is race-free;
+        notification rules then turn the change-set into outbox rows in this
+        same transaction.
         """
         from ticketdesk.tickets.notifications import changeset_recorded
 
         if update_fields:
-            self.ticket.save(update_fields=sorted({*update_fields, "updated_at"}))
-            Ticket.objects.filter(pk=self.ticket.pk).update(version=F("version") + 1)
-            self.ticket.refresh_from_db(fields=["version"])
+            self.ticket.version += 1
+            self.ticket.save(update_fields=sorted({*update_fields, "updated_at", "version"}))
         TicketEvent.objects.bulk_create(self.events)
         changeset_recorded(self)
