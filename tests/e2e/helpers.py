@@ -10,7 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 # another thread, so the test data must be committed (transaction=True); the
 # serialized rollback restores the default statuses and priorities that the
 # data migration wrote, which the flush after each such test would remove.
-E2E = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+E2E = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def login(page: Page, live_server: LiveServer, email: str, password: str) -> None:

@@ -25,7 +25,7 @@ from .processes import Children, child_env, postgres_url
 pytestmark = [
     pytest.mark.slow,
     # Committed data, so the children see it; the migrations' default lists come back after.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 COUNT = 500
