@@ -165,3 +165,13 @@ def test_assignee_must_be_in_the_support_team() -> None:
 def test_do_not_create_cannot_be_combined_with_ticket_actions() -> None:
     with pytest.raises(ValidationError, match="cannot be combined"):
         make_filter(("subject", "contains", "x"), skip_ticket=True, close=True)
+
+
+def test_filter_assignee_made_read_only_later_still_opens_the_ticket(contact: Contact) -> None:
+    agent = UserFactory(full_name="Rita Later-Readonly")
+    make_filter(("from", "contains", "robot@"), set_assignee=agent)
+    agent.role = "readonly"
+    agent.save()
+    inbound = deliver(INVOICE)
+    assert inbound.ticket is not None
+    assert inbound.ticket.assignee is None

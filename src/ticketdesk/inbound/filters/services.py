@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.tickets.services.guards import is_assignable
+
 from .models import MailFilter, MailFilterCondition
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ def _check(data: FilterInput, conditions: Sequence[MailFilterCondition]) -> None
     if not conditions:
         raise ValidationError(NO_CONDITIONS, code="no_conditions")
     agent = data.set_assignee
-    if agent is not None and not (agent.is_active and agent.is_support_team):
+    if agent is not None and not is_assignable(agent):
         raise ValidationError(ASSIGNEE_NOT_SUPPORT, code="not_support", params={"user": agent})
     acts = [data.set_priority, data.set_category, data.set_team, data.set_assignee]
     if data.skip_ticket and (data.close or any(a is not None for a in acts)):

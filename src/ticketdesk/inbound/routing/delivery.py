@@ -23,6 +23,7 @@ from ticketdesk.tickets.services import (
     open_ticket,
 )
 from ticketdesk.tickets.services.bounces import record_bounce
+from ticketdesk.tickets.services.guards import is_assignable
 
 from .threads import bracketed, strip_subject_tags
 
@@ -142,7 +143,7 @@ def filter_actions(mail_filter: MailFilter | None) -> dict[str, object]:
         if entry is not None and entry.is_active:
             actions[name] = entry
     agent = mail_filter.set_assignee
-    if agent is not None and agent.is_active and agent.is_support_team:
+    if agent is not None and is_assignable(agent):
         actions["assignee"] = agent
     return actions
 

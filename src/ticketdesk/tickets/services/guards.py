@@ -54,6 +54,11 @@ def check_active(entry: Model | None) -> None:
         raise ValidationError(errors.INACTIVE_ENTRY, code="inactive", params={"entry": entry})
 
 
+def is_assignable(user: User) -> bool:
+    """May work tickets and be given them: active, Support team, agent or administrator."""
+    return user.is_active and user.is_support_team and user.is_agent
+
+
 def check_assignable(agent: User) -> None:
     if not agent.is_active:
         raise ValidationError(errors.INACTIVE_USER, code="inactive_user", params={"user": agent})
