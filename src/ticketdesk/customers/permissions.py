@@ -7,10 +7,6 @@ from django.core.exceptions import PermissionDenied
 from ticketdesk.accounts.models import User
 
 
-def can_view_customers(user: User) -> bool:
-    return user.is_staff_member
-
-
 def can_edit_customers(user: User) -> bool:
     """Agents and administrators change customers; read-only users only look."""
     return user.is_agent

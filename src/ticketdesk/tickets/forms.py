@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ticketdesk.accounts.models import Team, User
+from ticketdesk.core.forms import PlainLabelsMixin
 from ticketdesk.customers.models import Contact, Customer
 from ticketdesk.tickets.models import (
     Category,
@@ -37,12 +38,8 @@ SUBCATEGORY_NOT_OF_CATEGORY = _("This sub-category does not belong to the chosen
 _NUMBER_IN_PARENTHESES = re.compile(r"\(([^()]+)\)\s*$")
 
 
-class PlainLabelsForm(forms.Form):
-    """Labels without a trailing colon: the accessible names are exactly the field names."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+class PlainLabelsForm(PlainLabelsMixin, forms.Form):
+    """A form whose accessible names are exactly the field labels."""
 
 
 class MultipleFileInput(forms.FileInput):

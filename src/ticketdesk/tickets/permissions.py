@@ -28,7 +28,3 @@ def visible_tickets(user: User) -> TicketQuerySet:
 
 def can_view_ticket(user: User, ticket: Ticket) -> bool:
     return visible_tickets(user).filter(pk=ticket.pk).exists()
-
-
-def can_administer(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_administrator)
