@@ -241,7 +241,5 @@ def ingest_raw_message(raw: bytes, *, source: str) -> IngestResult:
     process died in between) is routed now.
     """
     inbound, created = store_raw_message(raw, source=source)
-    if inbound.processed_at is None:
-        parsed = parse_inbound(inbound) if inbound.status == InboundStatus.PENDING else None
-        route_message(inbound, parsed)
+    route_message(inbound)
     return IngestResult(inbound=inbound, created=created)

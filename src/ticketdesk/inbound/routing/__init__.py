@@ -89,7 +89,7 @@ def _into_ticket(
     ticket: Ticket, parsed: ParsedMessage, *, contact: Contact | None, automatic: bool
 ) -> Outcome:
     if automatic:
-        message = append_to(ticket, parsed, contact=contact, automatic=True, reopen=False)
+        message = append_to(ticket, parsed, contact=contact, automatic=True)
         return Outcome(ticket=ticket, message=message)
     agent = agent_of(parsed.from_address) if contact is None else None
     if agent is not None:

@@ -154,7 +154,6 @@ def append_to(
     *,
     contact: Contact | None,
     automatic: bool,
-    reopen: bool = True,
 ) -> Message:
     """Add the message to the ticket; automatic mail changes nothing and notifies no one."""
     text, quoted = texts_of(parsed)
@@ -169,7 +168,6 @@ def append_to(
         attachments=attachments_of(parsed),
         headers=headers_of(parsed),
         is_automatic=automatic,
-        reopen=reopen,
     )
     if parsed.is_bounce:
         for address in parsed.bounced_recipients:

@@ -140,14 +140,13 @@ def add_customer_message(
     attachments: Sequence[AttachmentInput] = (),
     headers: dict[str, str] | None = None,
     is_automatic: bool = False,
-    reopen: bool = True,
 ) -> ChangeSet:
     """Record a message from the customer (portal, e-mail, API).
 
-    Applies set_on_customer_reply, reopens a closed ticket (unless `reopen` is
-    False), marks the ticket unread for agents and lets the notification rules
-    tell the assignee. Automatic mail (auto-replies, bounces) is stored but
-    changes no status and notifies nobody.
+    Applies set_on_customer_reply, reopens a closed ticket, marks the ticket
+    unread for agents and lets the notification rules tell the assignee.
+    Automatic mail (auto-replies, bounces) is stored but changes no status and
+    notifies nobody.
     """
     _require_text(text, attachments)
     lock_ticket(ticket)
@@ -174,12 +173,9 @@ def add_customer_message(
         return changeset
     ticket.last_customer_message_at = changeset.at
     updated = ["last_customer_message_at"]
+    reply_status = status_flagged("set_on_customer_reply")
     if ticket.status.is_closed:
-        if reopen:
-            updated += set_status(
-                changeset, status_flagged("set_on_customer_reply") or default_status()
-            )
-    else:
-        updated += set_status(changeset, status_flagged("set_on_customer_reply"))
+        reply_status = reply_status or default_status()
+    updated += set_status(changeset, reply_status)
     changeset.save(update_fields=updated)
     return changeset
