@@ -231,12 +231,21 @@ MAILERS = _mailers(EMAIL_URL)
 # claimed batch before other workers may take it over (and resend it).
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "600"))
+# Retry after base * 2^(attempt-1) seconds, at most the cap.
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
 
 # IMAP mailboxes: how often the background task fetches them; how long a fetcher may hold a
 # folder without progress before another takes over; the network timeout of one IMAP command.
 INBOUND_FETCH_INTERVAL_SECONDS = int(os.environ.get("INBOUND_FETCH_INTERVAL_SECONDS", "60"))
 INBOUND_FETCH_LEASE_SECONDS = int(os.environ.get("INBOUND_FETCH_LEASE_SECONDS", "300"))
 INBOUND_IMAP_TIMEOUT_SECONDS = int(os.environ.get("INBOUND_IMAP_TIMEOUT_SECONDS", "60"))
+# Raw mail up to this size is kept in the database row; larger mail in a file beside it.
+INBOUND_RAW_IN_DB_MAX_BYTES = int(os.environ.get("INBOUND_RAW_IN_DB_MAX_BYTES", str(10 << 20)))
+# A sender writing this many messages to one ticket within the minutes is a mail loop
+# (an autoresponder without auto-reply headers); later ones notify no one.
+INBOUND_LOOP_MESSAGES = int(os.environ.get("INBOUND_LOOP_MESSAGES", "10"))
+INBOUND_LOOP_MINUTES = int(os.environ.get("INBOUND_LOOP_MINUTES", "10"))
 
 # --- background tasks -----------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -26,12 +26,6 @@ _MESSAGE_ID = re.compile(
 )
 PARSE_ERROR_INTERNAL = "internal error while parsing: %s"
 ROUTING_ERROR = "could not be added to a ticket: %s"
-# Raw messages up to this size are kept in the database row, larger ones in MEDIA.
-RAW_IN_DB_MAX_BYTES_DEFAULT = 10 * 1024 * 1024
-
-
-def _raw_in_db_max_bytes() -> int:
-    return int(getattr(settings, "INBOUND_RAW_IN_DB_MAX_BYTES", RAW_IN_DB_MAX_BYTES_DEFAULT))
 
 
 def extract_message_id(raw: bytes) -> str:
@@ -75,7 +69,7 @@ def store_raw_message(
         "imap_uidvalidity": imap_uidvalidity,
         "imap_uid": imap_uid,
     }
-    if len(raw) > _raw_in_db_max_bytes():
+    if len(raw) > settings.INBOUND_RAW_IN_DB_MAX_BYTES:
         fields["raw_file"] = _store_file(raw, digest)
     else:
         fields["raw"] = raw

@@ -35,10 +35,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 100
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 @dataclass
 class SendReport:
     """What one sender run did. `released`: claimed, then handed back untried."""
@@ -64,8 +60,8 @@ class _Failure:
 
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff after the `attempts`-th failed attempt: base · 2^(n-1), capped."""
-    base = _setting("OUTBOX_RETRY_BASE_SECONDS", 60)
-    cap = _setting("OUTBOX_RETRY_MAX_SECONDS", 3600)
+    base = settings.OUTBOX_RETRY_BASE_SECONDS
+    cap = settings.OUTBOX_RETRY_MAX_SECONDS
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), cap))
 
 
@@ -88,7 +84,7 @@ def send_due_mail(*, limit: int = DEFAULT_BATCH_SIZE) -> SendReport | None:
     Side effects: rows move to sent, back to queued (with backoff) or to failed.
     """
     worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    lease = timedelta(seconds=_setting("OUTBOX_LEASE_SECONDS", 600))
+    lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     # Resolved before claiming: a misconfigured mailer raises here and leaves the rows queued.
     backend = mailers.default
     batch = _claim(limit=limit, worker=worker, lease=lease)
@@ -226,7 +222,7 @@ def _mark_sent(row: OutboundMail, report: SendReport) -> None:
 
 
 def _record_failure(row: OutboundMail, failure: _Failure, report: SendReport) -> None:
-    give_up = failure.permanent or row.attempts >= _setting("OUTBOX_MAX_ATTEMPTS", 8)
+    give_up = failure.permanent or row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
     now = timezone.now()
     OutboundMail.objects.filter(pk=row.pk, claimed_by=row.claimed_by).update(
         status=MailStatus.FAILED if give_up else MailStatus.QUEUED,

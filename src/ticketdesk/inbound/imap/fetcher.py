@@ -57,7 +57,7 @@ def server_settings(mailbox: Mailbox, *, timeout: float | None = None) -> Server
         security=mailbox.security,
         username=mailbox.username,
         password=mailbox.password,
-        timeout=timeout or float(getattr(settings, "INBOUND_IMAP_TIMEOUT_SECONDS", 60)),
+        timeout=timeout or float(settings.INBOUND_IMAP_TIMEOUT_SECONDS),
     )
 
 

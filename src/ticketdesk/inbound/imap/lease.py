@@ -25,17 +25,13 @@ from django.utils import timezone
 
 from ticketdesk.inbound.models import Mailbox
 
-LEASE_SECONDS_DEFAULT = 300
-
 
 class LeaseLost(Exception):
     """The lease ran out and another fetcher took the mailbox over."""
 
 
 def lease_duration() -> timedelta:
-    return timedelta(
-        seconds=int(getattr(settings, "INBOUND_FETCH_LEASE_SECONDS", LEASE_SECONDS_DEFAULT))
-    )
+    return timedelta(seconds=settings.INBOUND_FETCH_LEASE_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,9 @@ from ticketdesk.inbound.models import Mailbox
 
 from .fetcher import fetch_all_mailboxes
 
-INTERVAL_SECONDS_DEFAULT = 60
-
 
 def fetch_interval() -> timedelta:
-    return timedelta(
-        seconds=int(getattr(settings, "INBOUND_FETCH_INTERVAL_SECONDS", INTERVAL_SECONDS_DEFAULT))
-    )
+    return timedelta(seconds=settings.INBOUND_FETCH_INTERVAL_SECONDS)
 
 
 @task()

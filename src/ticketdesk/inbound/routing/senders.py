@@ -13,11 +13,6 @@ from ticketdesk.accounts.models import User
 from ticketdesk.customers.models import Contact, Customer
 from ticketdesk.tickets.models import Message, Source, Ticket
 
-# A sender writing this many messages to one ticket within the minutes is a mail loop
-# (an autoresponder that sets none of the auto-reply headers); later ones notify no one.
-LOOP_MESSAGES = 10
-LOOP_MINUTES = 10
-
 
 def find_contact(address: str) -> Contact | None:
     """The active contact with this e-mail address (case-insensitive), oldest first."""
@@ -66,9 +61,9 @@ def is_throttled(address: str) -> bool:
 
 
 def is_looping(ticket: Ticket, address: str) -> bool:
-    """The sender wrote LOOP_MESSAGES messages to this ticket within LOOP_MINUTES."""
-    limit = getattr(settings, "INBOUND_LOOP_MESSAGES", LOOP_MESSAGES)
-    minutes = getattr(settings, "INBOUND_LOOP_MINUTES", LOOP_MINUTES)
+    """The sender wrote INBOUND_LOOP_MESSAGES to this ticket within INBOUND_LOOP_MINUTES."""
+    limit = settings.INBOUND_LOOP_MESSAGES
+    minutes = settings.INBOUND_LOOP_MINUTES
     if not address.strip():
         return False
     since = timezone.now() - timedelta(minutes=minutes)
