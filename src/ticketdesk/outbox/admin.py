@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ticketdesk.outbox.models import RETRYABLE_STATUSES, OutboundMail
-from ticketdesk.outbox.services import retry_mail
+from ticketdesk.outbox.services import requeue
 
 
 @admin.register(OutboundMail)
@@ -29,14 +29,10 @@ class OutboundMailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry now"), permissions=["view"])
     def retry_now(self, request: HttpRequest, queryset: QuerySet[OutboundMail]) -> None:
-        mails = list(queryset.filter(status__in=RETRYABLE_STATUSES))
-        for mail in mails:
-            retry_mail(mail)
+        count = requeue(queryset.filter(status__in=RETRYABLE_STATUSES))
         self.message_user(
             request,
-            ngettext(
-                "%(count)d e-mail queued again.", "%(count)d e-mails queued again.", len(mails)
-            )
-            % {"count": len(mails)},
+            ngettext("%(count)d e-mail queued again.", "%(count)d e-mails queued again.", count)
+            % {"count": count},
             messages.SUCCESS,
         )

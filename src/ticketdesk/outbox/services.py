@@ -51,6 +51,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -139,12 +140,8 @@ def retry_mail(mail: OutboundMail) -> OutboundMail:
 
     Side effects: the row is queued again; `send_outbox` enqueued on commit.
     """
-    updated = OutboundMail.objects.filter(pk=mail.pk, status__in=RETRYABLE_STATUSES).update(
-        status=MailStatus.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_by=""
-    )
-    if not updated:
+    if not requeue(OutboundMail.objects.filter(pk=mail.pk, status__in=RETRYABLE_STATUSES)):
         raise ValidationError(CANNOT_RETRY)
-    transaction.on_commit(schedule_sender, robust=True)
     mail.refresh_from_db()
     return mail
 
@@ -152,7 +149,16 @@ def retry_mail(mail: OutboundMail) -> OutboundMail:
 @transaction.atomic
 def retry_failed_mail(*, reference: str = "") -> int:
     """Queue every failed e-mail again (only those of `reference` if given); return the count."""
-    count = OutboundMail.objects.matching(status=MailStatus.FAILED, reference=reference).update(
+    return requeue(OutboundMail.objects.matching(status=MailStatus.FAILED, reference=reference))
+
+
+@transaction.atomic
+def requeue(mails: QuerySet[OutboundMail]) -> int:
+    """Make the given e-mails due now with a fresh attempt budget; return how many.
+
+    Side effects: the rows are queued again; `send_outbox` enqueued on commit.
+    """
+    count = mails.update(
         status=MailStatus.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_by=""
     )
     if count:
