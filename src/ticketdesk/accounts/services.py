@@ -49,7 +49,10 @@ LAST_ADMINISTRATOR = _(
 
 
 def _other_active_administrators(user: User) -> bool:
-    return User.objects.active().filter(role=Role.ADMINISTRATOR).exclude(pk=user.pk).exists()
+    # Locking the administrators' rows makes two concurrent demotions queue up, so
+    # the second sees the first and the last administrator always stays.
+    admins = User.objects.active().filter(role=Role.ADMINISTRATOR).select_for_update()
+    return any(pk != user.pk for pk in admins.values_list("pk", flat=True))
 
 
 def _check_keeps_an_administrator(user: User) -> None:

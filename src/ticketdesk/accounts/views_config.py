@@ -54,6 +54,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @admin_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
+    # The form gets its own copy: validation writes the new values into its instance,
+    # and the service must compare them with the stored ones (last administrator).
     form = UserForm(request.POST or None, instance=User.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
