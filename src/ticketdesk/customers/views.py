@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ticketdesk.core.permissions import staff_required
+from ticketdesk.core.sorting import sort_columns
 
 from . import services
 from .forms import ContactForm, CustomerForm, SupportNoteForm
@@ -34,24 +34,6 @@ SORTABLE = {
 }
 
 
-@dataclass
-class SortColumn:
-    key: str
-    label: str
-    aria_sort: str
-    next_sort: str
-
-
-def _sort_columns(sort: str) -> list[SortColumn]:
-    current, descending = sort.removeprefix("-"), sort.startswith("-")
-    columns = []
-    for key, (_field, label) in SORTABLE.items():
-        state = ("descending" if descending else "ascending") if key == current else ""
-        next_sort = f"-{key}" if key == current and not descending else key
-        columns.append(SortColumn(key, str(label), state, next_sort))
-    return columns
-
-
 @staff_required
 def customer_list(request: HttpRequest) -> HttpResponse:
     term = request.GET.get("q", "").strip()
@@ -65,7 +47,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "page": Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page")),
         "q": term,
         "sort": sort,
-        "columns": _sort_columns(sort),
+        "columns": sort_columns({key: label for key, (_f, label) in SORTABLE.items()}, sort),
         "can_edit": can_edit_customers(request.user),
     }
     partial = request.htmx and not request.htmx.history_restore_request

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -23,9 +21,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from ticketdesk.accounts.services import remember_ticket_list_view
 from ticketdesk.core.permissions import staff_required
+from ticketdesk.core.sorting import sort_columns
 from ticketdesk.tickets import export, listing
 from ticketdesk.tickets.list_forms import BulkActionForm, TicketListForm
-from ticketdesk.tickets.listing import ListChoices, TicketListQuery
+from ticketdesk.tickets.listing import ListChoices
 from ticketdesk.tickets.permissions import can_work_tickets
 from ticketdesk.tickets.services.bulk import BulkResult, bulk_change_tickets
 
@@ -52,29 +51,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "page": page,
         "views": listing.TicketListView.choices,
-        "columns": _columns(query),
+        "columns": sort_columns(listing.COLUMNS, query.sort),
         "can_bulk": can_bulk,
         "bulk_form": BulkActionForm(user=request.user, choices=choices) if can_bulk else None,
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "tickets/ticket_list.html" + ("#ticket-table" if partial else "")
     return render(request, template, context)
-
-
-def _columns(query: TicketListQuery) -> list[dict[str, Any]]:
-    """Headers with their aria-sort state and the sort a click on them asks for."""
-    columns = []
-    for key, label in listing.COLUMNS.items():
-        current = query.sort_key == key
-        columns.append(
-            {
-                "key": key,
-                "label": label,
-                "aria_sort": ("descending" if query.descending else "ascending") if current else "",
-                "next_sort": f"-{key}" if current and not query.descending else key,
-            }
-        )
-    return columns
 
 
 @staff_required
