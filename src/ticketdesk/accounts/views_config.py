@@ -6,7 +6,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ticketdesk.core.feedback import run_and_report
+from ticketdesk.core.pagination import page_of
 from ticketdesk.core.permissions import admin_required
 
 from . import services
@@ -33,7 +33,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.prefetch_related("teams")
     if term:
         users = users.filter(Q(email__icontains=term) | Q(full_name__icontains=term))
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(users, request.GET.get("page"), per_page=PAGE_SIZE)
     return render(request, "accounts/config/users.html", {"page": page, "q": term})
 
 

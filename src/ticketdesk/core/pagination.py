@@ -5,6 +5,7 @@ Fits `components/pagination.html` (has_previous/has_next, number, *_page_number)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,12 @@ class CountFreePage:
     object_list: list[Any]
     number: int
     has_next: bool
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
 
     @property
     def has_previous(self) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ticketdesk.core.pagination import page_of
 from ticketdesk.core.permissions import staff_required
 from ticketdesk.core.sorting import sort_columns
 
@@ -44,7 +44,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     order = f"-{field}" if sort.startswith("-") else field
     customers = Customer.objects.search(term).order_by(order, "pk")
     context = {
-        "page": Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page_of(customers, request.GET.get("page"), per_page=PAGE_SIZE),
         "q": term,
         "sort": sort,
         "columns": sort_columns({key: label for key, (_f, label) in SORTABLE.items()}, sort),
