@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import secrets
 import shutil
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -39,8 +41,34 @@ def _data_dir() -> Path:
     return Path("var").resolve()
 
 
-DATA_DIR = _data_dir()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+class DataDirectoryError(ImproperlyConfigured):
+    """The data directory cannot be used; the message names TICKETDESK_DATA_DIR."""
+
+
+def _usable_data_dir(path: Path) -> Path:
+    # Checked once at start-up, so a missing, read-only or full directory gives one clear
+    # sentence instead of a traceback from whichever write happens to fail first.
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-probe"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as error:
+        reason = {
+            errno.ENOSPC: "the disk is full",
+            errno.EDQUOT: "the disk quota is exhausted",
+            errno.EROFS: "it is on a read-only file system",
+            errno.EACCES: "it is not writable for this user",
+            errno.EPERM: "it is not writable for this user",
+        }.get(error.errno or 0, error.strerror or str(error))
+        raise DataDirectoryError(
+            f"The data directory {path} cannot be used: {reason}. Set TICKETDESK_DATA_DIR "
+            "to a writable directory with free space (default ./var)."
+        ) from error
+    return path
+
+
+DATA_DIR = _usable_data_dir(_data_dir())
 
 
 def _persistent_secret_key() -> str:
@@ -50,8 +78,13 @@ def _persistent_secret_key() -> str:
     if key_file.exists():
         return key_file.read_text().strip()
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    # Created with mode 600, never readable by others, not even for a moment.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process of the same start-up won the race
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
     return key
 
 
@@ -76,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "ticketdesk.core",
     "ticketdesk.accounts",
     "ticketdesk.customers",
@@ -93,10 +127,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ticketdesk.core.middleware.LanguageMiddleware",
+    # After authentication (the cap depends on it), before anything reads the body.
+    "ticketdesk.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ticketdesk.core.middleware.NoStoreForSignedInMiddleware",
+    # django-axes wants to be last: it turns a locked-out sign-in into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ticketdesk.urls"
@@ -153,8 +192,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 first: memory-hard, and far cheaper in CPU per attempt than PBKDF2 at its default
+# iterations (a failed sign-in must not let a few clients starve the web workers). Existing
+# PBKDF2 hashes keep working and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+# Sign-in protection (django-axes): after SIGNIN_FAILURE_LIMIT failed sign-ins an account, and
+# separately a client address, is locked for SIGNIN_COOLOFF_MINUTES. Locked attempts are
+# refused before any password is hashed. Password-reset requests are limited the same way.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGNIN_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+SIGNIN_COOLOFF_MINUTES = int(os.environ.get("SIGNIN_COOLOFF_MINUTES", "15"))
+PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ticketdesk.accounts.views.locked_out"
+# One row per failed attempt is enough; successful sign-ins are not logged by axes.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "de")
@@ -305,6 +372,17 @@ SECURE_CSP = {
 # --- ticketdesk -----------------------------------------------------------
 TICKET_NUMBER_PREFIX = os.environ.get("TICKET_NUMBER_PREFIX", "T-")
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+ATTACHMENT_MAX_FILES = int(os.environ.get("ATTACHMENT_MAX_FILES", "20"))
+# Request bodies are refused (413) before parsing above these sizes: anonymous requests (the
+# sign-in and password-reset forms) tightly, signed-in ones at the attachment limit times the
+# file count plus room for the form's text.
+ANONYMOUS_REQUEST_MAX_BYTES = int(os.environ.get("ANONYMOUS_REQUEST_MAX_BYTES", str(64 * 1024)))
+TEXT_MAX_BYTES = 4 * 1024 * 1024
+REQUEST_MAX_BYTES = ATTACHMENT_MAX_BYTES * ATTACHMENT_MAX_FILES + TEXT_MAX_BYTES
+# Django's own limits answer a bare 400 and lose the typed text, so they sit above ours: forms
+# check text length and file count and re-render with a message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = TEXT_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = ATTACHMENT_MAX_FILES * 10
 
 # Incoming mail. Unknown senders open tickets on this customer (created on demand),
 # or wait in the incoming-mail inbox when INBOUND_REVIEW_UNKNOWN_SENDERS is on.
@@ -317,10 +395,28 @@ INBOUND_THROTTLE_TICKETS = int(os.environ.get("INBOUND_THROTTLE_TICKETS", "10"))
 INBOUND_THROTTLE_MINUTES = int(os.environ.get("INBOUND_THROTTLE_MINUTES", "60"))
 # Discarded incoming messages are kept this many days, then purged.
 INBOUND_DISCARD_KEEP_DAYS = int(os.environ.get("INBOUND_DISCARD_KEEP_DAYS", "30"))
+# Mail filter patterns (regular expressions) stop after this many seconds per match.
+INBOUND_FILTER_REGEX_TIMEOUT_SECONDS = float(
+    os.environ.get("INBOUND_FILTER_REGEX_TIMEOUT_SECONDS", "0.2")
+)
+
+# Housekeeping: finished task results and sent outgoing mail are pruned after these many days.
+TASK_RESULT_KEEP_DAYS = int(os.environ.get("TASK_RESULT_KEEP_DAYS", "14"))
+OUTBOX_SENT_KEEP_DAYS = int(os.environ.get("OUTBOX_SENT_KEEP_DAYS", "90"))
+# Key for secrets stored in the database (IMAP passwords). Empty: derived from SECRET_KEY, so
+# changing SECRET_KEY then means entering the mailbox passwords again.
+ENCRYPTION_KEY = os.environ.get("ENCRYPTION_KEY", "")
+
+# Health (/healthz and the supervisor): the worker's heartbeat file is stale after this many
+# seconds; the data directory counts as full below this many free bytes.
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "120"))
+DATA_DIR_MIN_FREE_BYTES = int(os.environ.get("DATA_DIR_MIN_FREE_BYTES", str(16 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; lockouts (WARNING) are what an operator needs.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

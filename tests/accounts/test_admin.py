@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
+from tests.signin import sign_in
 from ticketdesk.accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def test_admin_creates_a_user_who_can_sign_in(admin_client, client) -> None:
     assert user.is_support_team
     assert user.role == Role.AGENT
     client.logout()
-    assert client.login(username="new.agent@example.com", password="a-long-Passphrase-42")
+    assert sign_in(client, "new.agent@example.com", "a-long-Passphrase-42")
 
 
 def test_admin_refuses_a_second_user_with_the_same_email(admin_client) -> None:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.accounts.factories import TeamFactory, UserFactory
+from tests.signin import sign_in
 from ticketdesk.accounts.models import Role, Team, User
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +142,7 @@ def test_deactivated_user_can_no_longer_log_in(client, admin) -> None:
     user.refresh_from_db()
     assert not user.is_active
     client.logout()
-    assert not client.login(username="leaving@example.com", password="secret")
+    assert not sign_in(client, "leaving@example.com", "secret")
 
 
 def test_deactivated_user_can_be_reactivated(client, admin) -> None:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
+from tests.signin import sign_in
 from ticketdesk.accounts.models import Role, Team, User
 from ticketdesk.core.demo import load_demo_data
 from ticketdesk.customers.models import Contact, Customer, SupportNote
@@ -61,7 +62,7 @@ def test_demo_data_loads_once_and_its_logins_work(demo, client) -> None:
         ("agent@example.com", "agent"),
         ("customer@example.com", "customer"),
     ]:
-        assert client.login(username=email, password=password), email
+        assert sign_in(client, email, password), email
         client.logout()
 
 

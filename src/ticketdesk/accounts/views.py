@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -26,3 +28,16 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+def locked_out(
+    request: HttpRequest, credentials: dict | None = None, *args, **kwargs
+) -> HttpResponse:
+    """django-axes' answer to a locked account or client address: the sign-in page, 429."""
+    minutes = settings.SIGNIN_COOLOFF_MINUTES
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": AuthenticationForm(request), "locked_out": True, "cooloff_minutes": minutes},
+        status=429,
+    )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -30,3 +33,56 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NoStoreForSignedInMiddleware:
+    """`Cache-Control: no-store` on every response to a signed-in user.
+
+    Ticket pages and CSV exports hold customer data; neither the browser's back-button cache
+    nor a shared proxy may keep a copy after the user signs out.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse (413) a request body over the cap before anything parses or spools it.
+
+    Anonymous requests only ever post the sign-in and password-reset forms, so their cap is
+    small; signed-in users may upload ATTACHMENT_MAX_FILES files of ATTACHMENT_MAX_BYTES.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = self.limit_for(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return too_large(request, limit=limit)
+        return self.get_response(request)
+
+    @staticmethod
+    def limit_for(request: HttpRequest) -> int:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return settings.REQUEST_MAX_BYTES
+        return settings.ANONYMOUS_REQUEST_MAX_BYTES
+
+
+def too_large(request: HttpRequest, *, limit: int) -> HttpResponse:
+    # The body is never read: closing the connection afterwards is gunicorn's job.
+    response = render(request, "413.html", {"limit": filesizeformat(limit)}, status=413)
+    response.headers["Connection"] = "close"
+    return response
