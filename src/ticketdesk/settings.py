@@ -50,9 +50,10 @@ def _usable_data_dir(path: Path) -> Path:
     # sentence instead of a traceback from whichever write happens to fail first.
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-probe"
-        probe.write_bytes(b"ok")
-        probe.unlink()
+        # One probe per process: serve's web workers and the worker start at the same moment.
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-probe-") as probe:
+            probe.write(b"ok")
+            probe.flush()
     except OSError as error:
         reason = {
             errno.ENOSPC: "the disk is full",
@@ -75,17 +76,20 @@ def _persistent_secret_key() -> str:
     # Generated once per installation and kept beside the data, so sessions and
     # password-reset links survive restarts without a constant in the code.
     key_file = DATA_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    key = secrets.token_urlsafe(50)
-    # Created with mode 600, never readable by others, not even for a moment.
-    try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process of the same start-up won the race
-        return key_file.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    if not key_file.exists():
+        # Written to a file of this process (mkstemp: mode 600 from its creation), then linked
+        # into place in one step: a process starting at the same time sees no file or the
+        # whole key, and the first link wins.
+        fd, draft = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key-")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass  # another process of the same start-up won; its key counts
+        finally:
+            os.unlink(draft)
+    return key_file.read_text().strip()
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret_key()

@@ -86,6 +86,20 @@ def test_invalid_regex_shows_a_clear_error_and_saves_nothing(client: Client, adm
     assert not MailFilter.objects.exists()
 
 
+def test_slow_regex_is_refused_with_a_clear_error_and_saves_nothing(
+    client: Client, admin: None
+) -> None:
+    data = form_data(("body", "regex", r"^(\w+\s?)*$"))
+
+    response = client.post(reverse("config_mail_filters:create"), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "“^(\\w+\\s?)*$” takes too long on a long message (more than 0.2 seconds)" in html
+    assert "would hold up incoming mail" in html
+    assert not MailFilter.objects.exists()
+
+
 def test_a_filter_without_conditions_is_refused(client: Client, admin: None) -> None:
     response = client.post(reverse("config_mail_filters:create"), form_data())
     assert "Please submit at least 1 form." in response.content.decode()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.core.exceptions import ValidationError
+from pytest_django.fixtures import Settings
 
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.customers.factories import ContactFactory
@@ -11,7 +14,12 @@ from tests.tickets.factories import priority
 from ticketdesk.customers.models import Contact
 from ticketdesk.inbound.filters import services
 from ticketdesk.inbound.filters.matching import first_matching_filter
-from ticketdesk.inbound.filters.models import INVALID_REGEX, MailFilter
+from ticketdesk.inbound.filters.models import (
+    INVALID_REGEX,
+    REGEX_TOO_SLOW,
+    MailFilter,
+    MailFilterCondition,
+)
 from ticketdesk.inbound.models import InboundStatus, ReviewReason
 from ticketdesk.inbound.parsing import parse_message
 from ticketdesk.outbox.models import OutboundMail
@@ -150,6 +158,72 @@ def test_invalid_regex_is_refused_with_a_clear_error() -> None:
     assert message.startswith("“invoice (” is not a valid regular expression: missing )")
     assert str(INVALID_REGEX).split("%")[0] in message
     assert not MailFilter.objects.exists()
+
+
+# Patterns with catastrophic backtracking: each blows up on a long text of one kind.
+SLOW_PATTERNS = [r"^(\w+\s?)*$", r"(a|aa)+$", r"(\s*)*$", r"\s+$"]
+
+
+@pytest.mark.parametrize("pattern", SLOW_PATTERNS)
+def test_pattern_that_times_out_on_a_probe_is_refused_on_save(pattern: str) -> None:
+    with pytest.raises(ValidationError) as error:
+        make_filter(("body", "regex", pattern))
+
+    [message] = error.value.message_dict["value"]
+    assert message.startswith(f"“{pattern}” takes too long on a long message")
+    assert str(REGEX_TOO_SLOW).split("(")[0].split("%")[-1][2:] in message
+    assert not MailFilter.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"invoice\s+\d+",
+        r"^re:",
+        r"[\w.+-]+@[\w-]+\.[\w.]+",
+        r".*@customer\.example$",
+        r"(urgent|dringend)",
+        r"(\w+\s)+done",
+    ],
+)
+def test_ordinary_patterns_pass_the_probe(pattern: str) -> None:
+    assert make_filter(("body", "regex", pattern)).conditions.get().value == pattern
+
+
+def test_regex_syntax_stays_that_of_python() -> None:
+    # `regex` would accept \p{L}; what Python's re refuses stays refused.
+    with pytest.raises(ValidationError, match="bad escape"):
+        make_filter(("subject", "regex", r"\p{L}+"))
+
+
+def test_stored_slow_pattern_counts_as_no_match_and_does_not_block_ingest(
+    contact: Contact, caplog: pytest.LogCaptureFixture, settings: Settings
+) -> None:
+    settings.INBOUND_FILTER_REGEX_TIMEOUT_SECONDS = 0.05
+    # Saved before patterns were probed: written past the service's checks.
+    held = MailFilter.objects.create(name="Old rule", skip_ticket=True)
+    MailFilterCondition.objects.create(
+        mail_filter=held, field="body", operator="regex", value=r"^(\w+\s?)*$"
+    )
+    mail = compose(sender=contact.email, subject="Long line", body="a" * 50_000 + "!")
+
+    with caplog.at_level(logging.WARNING, logger="ticketdesk.inbound.filters.matching"):
+        inbound = deliver(mail)
+
+    assert inbound.ticket is not None
+    assert inbound.mail_filter is None
+    assert "timed out, counted as no match" in caplog.text
+
+
+def test_stored_slow_pattern_still_matches_short_text(contact: Contact) -> None:
+    held = MailFilter.objects.create(name="Old rule", skip_ticket=True)
+    MailFilterCondition.objects.create(
+        mail_filter=held, field="subject", operator="regex", value=r"^(\w+\s?)*$"
+    )
+
+    inbound = deliver(compose(sender=contact.email, subject="Invoice for March"))
+
+    assert inbound.mail_filter == held
 
 
 def test_filter_needs_a_condition() -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.tasks import Task
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+DAY = timedelta(days=1)
 
 
 def enqueue_unless_waiting(task: Task, *, at: datetime | None = None) -> None:
@@ -39,3 +41,25 @@ def waiting_run_exists(task: Task, *, by: datetime) -> bool:
         .filter(Q(run_after=get_date_max()) | Q(run_after__lte=by))
         .exists()
     )
+
+
+def start_daily(task: Task) -> None:
+    """Start the daily cycle of the argument-less `task`: enqueue it now unless it is under way.
+
+    Called at every worker start, by every worker; idempotent. A run waiting for any time,
+    or one started within the last day, means the cycle is under way. Only the database
+    backend can be asked, so other backends (Redis) leave periodic work to cron.
+    """
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return
+    since = timezone.now() - DAY
+    under_way = DBTaskResult.objects.filter(task_path=task.module_path).filter(
+        Q(status="READY") | Q(status="RUNNING", started_at__gte=since)
+    )
+    if not under_way.exists():
+        task.enqueue()
+
+
+def continue_daily(task: Task) -> None:
+    """From inside a run of `task`: queue the next run a day from now (once, however many ask)."""
+    enqueue_unless_waiting(task, at=timezone.now() + DAY)

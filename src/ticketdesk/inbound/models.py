@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.core.crypto import EncryptedTextField
+
 
 class InboundSource(models.TextChoices):
     PIPE = "pipe", _("MTA pipe")
@@ -174,8 +176,9 @@ class Mailbox(models.Model):
         _("encryption"), max_length=10, choices=MailboxSecurity.choices, default=MailboxSecurity.TLS
     )
     username = models.CharField(_("user name"), max_length=255)
-    # IMAP needs the password itself; it is never rendered back into a page.
-    password = models.CharField(_("password"), max_length=500, blank=True)
+    # IMAP needs the password itself, so it is encrypted rather than hashed; it is never
+    # rendered back into a page.
+    password = EncryptedTextField(_("password"), blank=True)
     folder = models.CharField(_("folder"), max_length=255, default="INBOX")
     is_active = models.BooleanField(_("active"), default=True)
     after_import = models.CharField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +18,15 @@ class OutboxConfig(AppConfig):
         register_config_link(
             ConfigLink(section=_("Support"), title=_("Outbox"), url_name="outbox:list", order=900)
         )
+
+    def on_worker_start(self) -> None:
+        """Start the daily pruning of sent e-mails unless a run is already under way."""
+        from ticketdesk.core.tasks import start_daily
+        from ticketdesk.outbox.tasks import prune_sent_mail_daily
+
+        start_daily(prune_sent_mail_daily)
+
+    def housekeeping(self) -> dict[str, int]:
+        from ticketdesk.outbox.services import prune_sent_mail
+
+        return {gettext("sent e-mails"): prune_sent_mail()}

@@ -44,6 +44,10 @@ class OutboundMailQuerySet(models.QuerySet["OutboundMail"]):
     def for_reference(self, reference: str) -> OutboundMailQuerySet:
         return self.filter(reference=reference)
 
+    def sent_before(self, moment: datetime) -> OutboundMailQuerySet:
+        """Delivered rows sent before `moment` (what housekeeping may remove); never others."""
+        return self.filter(status=MailStatus.SENT, sent_at__lt=moment)
+
     def matching(self, *, status: str = "", reference: str = "") -> OutboundMailQuerySet:
         """The outbox page's filters; blank means any."""
         mails = self.filter(status=status) if status else self

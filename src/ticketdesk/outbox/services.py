@@ -47,6 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -55,6 +56,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.core.housekeeping import cutoff, delete_in_batches
 from ticketdesk.outbox.headers import (
     AUTO_GENERATED_HEADERS,
     checked_extra_headers,
@@ -164,6 +166,16 @@ def requeue(mails: QuerySet[OutboundMail]) -> int:
     if count:
         transaction.on_commit(schedule_sender, robust=True)
     return count
+
+
+def prune_sent_mail(*, now: datetime | None = None) -> int:
+    """Delete e-mails sent more than OUTBOX_SENT_KEEP_DAYS ago, in batches; return how many.
+
+    Queued, sending and failed rows stay whatever their age. Attached files belong to
+    whoever queued the mail (ticket attachments) and stay too.
+    """
+    moment = cutoff(settings.OUTBOX_SENT_KEEP_DAYS, now=now)
+    return delete_in_batches(OutboundMail.objects.sent_before(moment))
 
 
 def _clean_addresses(addresses: Sequence[str]) -> list[str]:

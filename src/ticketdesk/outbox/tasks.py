@@ -1,4 +1,4 @@
-"""Background task that drains the outbox, and the scheduling that avoids piling up copies."""
+"""Background tasks of the outbox: the sender (without piling up copies) and the daily pruning."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.tasks import task
 
-from ticketdesk.core.tasks import enqueue_unless_waiting
+from ticketdesk.core.tasks import continue_daily, enqueue_unless_waiting
 from ticketdesk.outbox.sender import drain_outbox, next_due_at
 
 
@@ -29,3 +29,12 @@ def schedule_sender(at: datetime | None = None) -> None:
     Every committed queue_mail asks for a run; a burst of mails leaves one.
     """
     enqueue_unless_waiting(send_outbox, at=at)
+
+
+@task()
+def prune_sent_mail_daily() -> int:
+    """Prune old sent e-mails; the next run is queued first, so a failure keeps the cycle."""
+    from ticketdesk.outbox.services import prune_sent_mail  # services queue the sender from here
+
+    continue_daily(prune_sent_mail_daily)
+    return prune_sent_mail()

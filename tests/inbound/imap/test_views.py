@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
@@ -132,6 +133,13 @@ def test_new_password_replaces_the_stored_one(client: Client, admin: User) -> No
 
     mailbox.refresh_from_db()
     assert mailbox.password == "changed"
+    column = Mailbox.objects.filter(pk=mailbox.pk).values_list("password", flat=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT password FROM inbound_mailbox WHERE id = %s", [mailbox.pk])
+        [(stored,)] = cursor.fetchall()
+    assert list(column) == ["changed"]
+    assert "changed" not in stored
+    assert STORED_PASSWORD not in stored
 
 
 def test_pointing_a_mailbox_at_another_folder_resets_its_progress(

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import re
+import logging
+import time
 from collections.abc import Iterable
+
+import regex
+from django.conf import settings
 
 from ticketdesk.inbound.parsing import ParsedMessage
 
-from .models import ConditionField, ConditionOperator, MailFilter, MailFilterCondition, MatchMode
+from .models import (
+    BODY_LIMIT,
+    ConditionField,
+    ConditionOperator,
+    MailFilter,
+    MailFilterCondition,
+    MatchMode,
+    compile_regex,
+)
 
-# Bodies are matched on their first 100,000 characters: enough for any rule an
-# administrator writes, and it bounds the work a regular expression can cause.
-BODY_LIMIT = 100_000
+logger = logging.getLogger(__name__)
 
 
 def field_values(parsed: ParsedMessage, field: str) -> list[str]:
@@ -36,13 +46,35 @@ def condition_matches(condition: MailFilterCondition, parsed: ParsedMessage) -> 
         wanted = wanted.strip().casefold()
         return any(value.strip().casefold() == wanted for value in values)
     if condition.operator == ConditionOperator.REGEX:
-        try:
-            pattern = re.compile(wanted, re.IGNORECASE | re.MULTILINE)
-        except re.error:
-            return False  # validated on save; a pattern broken since never matches
-        return any(pattern.search(value) for value in values)
+        return _regex_matches(condition, values)
     wanted = wanted.casefold()
     return any(wanted in value.casefold() for value in values)
+
+
+def _regex_matches(condition: MailFilterCondition, values: list[str]) -> bool:
+    """True if the pattern matches one of `values` within the timeout (for all of them).
+
+    A pattern that runs out of time counts as no match, so a slow pattern saved before
+    patterns were probed on save delays a message by the timeout at most.
+    """
+    try:
+        pattern = compile_regex(condition.value)
+    except regex.error:
+        return False  # validated on save; a pattern broken since never matches
+    deadline = time.monotonic() + settings.INBOUND_FILTER_REGEX_TIMEOUT_SECONDS
+    try:
+        return any(
+            pattern.search(value, timeout=max(deadline - time.monotonic(), 0.001))
+            for value in values
+        )
+    except TimeoutError:
+        logger.warning(
+            "mail filter %s: condition %s (“%s”) timed out, counted as no match",
+            condition.mail_filter_id,
+            condition.pk,
+            condition.value,
+        )
+        return False
 
 
 def filter_matches(mail_filter: MailFilter, parsed: ParsedMessage) -> bool:

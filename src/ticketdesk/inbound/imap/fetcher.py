@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.core.crypto import SecretUnreadable, reveal
 from ticketdesk.inbound.models import AfterImport, InboundMessage, InboundSource, Mailbox
 from ticketdesk.inbound.services import route_message, store_raw_message
 
@@ -51,12 +52,17 @@ CHECK_TIMEOUT_SECONDS = 15.0
 
 
 def server_settings(mailbox: Mailbox, *, timeout: float | None = None) -> ServerSettings:
+    """How to reach the mailbox; ImapError when its stored password cannot be decrypted."""
+    try:
+        password = reveal(mailbox.password)
+    except SecretUnreadable as exc:
+        raise ImapError(str(exc)) from None
     return ServerSettings(
         host=mailbox.host,
         port=mailbox.port,
         security=mailbox.security,
         username=mailbox.username,
-        password=mailbox.password,
+        password=password,
         timeout=timeout or float(settings.INBOUND_IMAP_TIMEOUT_SECONDS),
     )
 
