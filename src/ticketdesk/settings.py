@@ -225,6 +225,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ticketdesk.accounts.views.locked_out"
+# Count failures per normalized address whichever form sent them (the Django admin's login
+# passes `username`, ours `email`), and per real client address behind the HTTPS=1 proxy.
+AXES_USERNAME_CALLABLE = "ticketdesk.accounts.lockout.client_username"
+AXES_CLIENT_IP_CALLABLE = "ticketdesk.accounts.lockout.client_address"
 # One row per failed attempt is enough; successful sign-ins are not logged by axes.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False

@@ -18,9 +18,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_support_team = True
     language = "en"
     password = factory.django.Password("password")
+    # The Django admin flags follow the role, as the database's check constraint demands.
+    is_staff = factory.LazyAttribute(lambda user: user.role == Role.ADMINISTRATOR)
+    is_superuser = factory.LazyAttribute(lambda user: user.role == Role.ADMINISTRATOR)
 
     class Params:
-        admin = factory.Trait(role=Role.ADMINISTRATOR, is_staff=True)
+        admin = factory.Trait(role=Role.ADMINISTRATOR)
         read_only = factory.Trait(role=Role.READ_ONLY, is_support_team=False)
         outsider = factory.Trait(is_support_team=False)
         customer = factory.Trait(role=Role.CUSTOMER, is_support_team=False)

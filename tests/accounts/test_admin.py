@@ -50,20 +50,30 @@ def test_admin_refuses_a_second_user_with_the_same_email(admin_client) -> None:
     assert User.objects.filter(email__iexact="new.agent@example.com").count() == 1
 
 
-def test_admin_cannot_deactivate_the_last_administrator(client) -> None:
-    last = UserFactory(admin=True)
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))  # role: agent
+def change_data(user: User, **overrides: object) -> dict[str, object]:
     data = {
-        "email": last.email,
-        "full_name": last.full_name,
-        "language": last.language,
-        "role": Role.ADMINISTRATOR,
+        "email": user.email,
+        "full_name": user.full_name,
+        "language": user.language,
+        "role": user.role,
+        "is_active": "on" if user.is_active else "",
         "date_joined_0": "2024-01-01",
         "date_joined_1": "00:00:00",
     }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v != ""}
 
-    response = client.post(reverse("admin:accounts_user_change", args=[last.pk]), data, follow=True)
+
+def test_administrator_cannot_deactivate_or_demote_themselves_in_the_admin(client) -> None:
+    # A superuser is always an administrator, so the last one can only act on themselves.
+    last = UserFactory(admin=True)
+    client.force_login(last)
+    url = reverse("admin:accounts_user_change", args=[last.pk])
+
+    deactivated = client.post(url, change_data(last, is_active=""), follow=True)
+    demoted = client.post(url, change_data(last, role=Role.AGENT), follow=True)
 
     last.refresh_from_db()
-    assert last.is_active
-    assert any("last active administrator" in str(m) for m in response.context["messages"])
+    assert (last.is_active, last.role, last.is_superuser) == (True, Role.ADMINISTRATOR, True)
+    assert any("cannot deactivate your own" in str(m) for m in deactivated.context["messages"])
+    assert any("administrator role from yourself" in str(m) for m in demoted.context["messages"])

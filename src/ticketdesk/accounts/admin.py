@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ticketdesk.core.admin import ServiceErrorsAdmin
 
 from . import services
-from .models import Role, Team, User
+from .models import PasswordResetRequest, Team, User
 
 
 class UserAddForm(AdminUserCreationForm):
@@ -41,7 +41,10 @@ class UserEditForm(UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(ServiceErrorsAdmin, DjangoUserAdmin):
-    """Role and deactivation go through the account services: one administrator always stays."""
+    """Role and deactivation go through the account services: one administrator always stays.
+
+    is_staff and is_superuser follow the role (services.change_role) and are shown read-only.
+    """
 
     form = UserEditForm
     add_form = UserAddForm
@@ -49,10 +52,7 @@ class UserAdmin(ServiceErrorsAdmin, DjangoUserAdmin):
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("full_name", "language")}),
         (_("Role"), {"fields": ("role", "is_support_team", "is_active")}),
-        (
-            _("Django admin"),
-            {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")},
-        ),
+        (_("Django admin"), {"fields": ("is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -77,25 +77,24 @@ class UserAdmin(ServiceErrorsAdmin, DjangoUserAdmin):
     list_filter = ("role", "is_support_team", "is_active", "is_staff", "is_superuser")
     search_fields = ("email", "full_name")
     ordering = ("email",)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "is_staff", "is_superuser")
     show_full_result_count = False
 
     def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
-        if change:
-            before = User.objects.get(pk=obj.pk)
-            if before.role == Role.ADMINISTRATOR and obj.role != Role.ADMINISTRATOR:
-                services.update_user(
-                    before,
-                    by=request.user,
-                    email=obj.email,
-                    full_name=obj.full_name,
-                    role=obj.role,
-                    language=obj.language,
-                    is_support_team=obj.is_support_team,
-                    teams=before.teams.all(),
-                )
-            if before.is_active and not obj.is_active:
-                services.deactivate_user(before, by=request.user)
+        if not change:
+            obj.set_role(obj.role)
+            super().save_model(request, obj, form, change)
+            return
+        stored = User.objects.get(pk=obj.pk)
+        services.change_role(stored, role=obj.role, by=request.user)
+        if stored.is_active and not obj.is_active:
+            services.deactivate_user(stored, by=request.user)
+        elif obj.is_active and not stored.is_active:
+            services.reactivate_user(stored)
+        # The form's instance still holds the values read before the services ran; the save
+        # below writes every field, so it takes theirs.
+        for field in ("role", "is_staff", "is_superuser", "is_active", "session_epoch"):
+            setattr(obj, field, getattr(stored, field))
         super().save_model(request, obj, form, change)
 
 
@@ -113,3 +112,21 @@ class TeamAdmin(admin.ModelAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, team: Team) -> int:
         return team.member_count  # type: ignore[attr-defined]
+
+
+@admin.register(PasswordResetRequest)
+class PasswordResetRequestAdmin(admin.ModelAdmin):
+    """What the password-reset throttle counts: read-only, and pruned after its window."""
+
+    list_display = ("requested_at", "ip_address", "address_digest")
+    search_fields = ("ip_address",)
+    date_hierarchy = "requested_at"
+    readonly_fields = ("requested_at", "ip_address", "address_digest")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: PasswordResetRequest | None = None
+    ) -> bool:
+        return False

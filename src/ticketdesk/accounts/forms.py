@@ -5,11 +5,75 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from ticketdesk.core.forms import PlainLabelsMixin
 
 from .models import STAFF_ROLES, Team, User
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, with the address normalized before anything counts it.
+
+    The address goes to authenticate() as `email` (the USERNAME_FIELD) so that django-axes,
+    which reads that key from the failure signal, counts failures per account; lower-cased,
+    so "Agent@…" and "agent@…" are one account to the lockout as they are to the login.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django sets the field's max_length after construction, which adds no validator: a
+        # longer address would reach django-axes' 255-character column (an error on PostgreSQL).
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+    @sensitive_variables("password")
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            self.user_cache = authenticate(self.request, email=email, password=password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's password-reset form; the mail goes out in the recipient's language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")  # as on the sign-in page
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # Django's send_mail logs a refused or failed delivery and carries on: the page must
+        # not tell whether the address exists, so there is nothing to show instead.
+        with translation.override(context["user"].language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name=html_email_template_name,
+            )
 
 
 class ProfileForm(forms.ModelForm):

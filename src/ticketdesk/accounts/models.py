@@ -1,13 +1,17 @@
-"""Users (e-mail login, role, Support-team flag) and support teams."""
+"""Users (e-mail login, role, Support-team flag), support teams, password-reset requests."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +23,19 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = {Role.ADMINISTRATOR, Role.AGENT, Role.READ_ONLY}
+
+
+def admin_flags(role: str) -> dict[str, bool]:
+    """Django's admin flags as they follow from a role.
+
+    Administrators, and only they, may use the Django admin (is_staff) with every
+    permission (is_superuser).
+    """
+    is_admin = role == Role.ADMINISTRATOR
+    return {"is_staff": is_admin, "is_superuser": is_admin}
+
+
+SESSION_HASH_SALT = "ticketdesk.accounts.User.session_auth_hash"
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -47,12 +64,12 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
         return user
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
-        extra.setdefault("is_staff", False)
-        extra.setdefault("is_superuser", False)
+        extra.update(admin_flags(extra.get("role", Role.AGENT)))
         return self._create(email, password, **extra)
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
-        extra.update(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+        """`ticketdesk createsuperuser`: the first administrator of an installation."""
+        extra.update(role=Role.ADMINISTRATOR, **admin_flags(Role.ADMINISTRATOR))
         return self._create(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
@@ -83,6 +100,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("The ticket list view the user chose last; opened by default."),
     )
 
+    # Part of the session hash: raising it ends every session of the user (role change,
+    # deactivation), and a session from before stays refused after a reactivation.
+    session_epoch = models.PositiveIntegerField(_("session epoch"), default=0, editable=False)
+
     objects = UserManager()
 
     EMAIL_FIELD = "email"
@@ -93,6 +114,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["full_name", "email"]
+        constraints = [
+            # The role decides; is_staff/is_superuser only follow it (see admin_flags).
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+                    | (~Q(role=Role.ADMINISTRATOR) & Q(is_staff=False, is_superuser=False))
+                ),
+                name="accounts_user_admin_flags_follow_role",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -107,14 +138,33 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)
+
+    def _session_hash(self, *, secret: str | None) -> str:
+        # Django's hash covers the password only; the epoch lets a service end sessions
+        # without touching the password.
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def set_role(self, role: str) -> None:
+        """Take `role` and the Django admin flags that follow from it (not saved)."""
+        self.role = role
+        for field, value in admin_flags(role).items():
+            setattr(self, field, value)
+
     @property
     def is_administrator(self) -> bool:
-        return self.is_active and (self.role == Role.ADMINISTRATOR or self.is_superuser)
+        return self.is_active and self.role == Role.ADMINISTRATOR
 
     @property
     def is_staff_member(self) -> bool:
         """Sees the agent workspace (administrators, agents and read-only users)."""
-        return self.is_active and (self.role in STAFF_ROLES or self.is_superuser)
+        return self.is_active and self.role in STAFF_ROLES
 
     @property
     def is_agent(self) -> bool:
@@ -137,3 +187,41 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PasswordResetRequestQuerySet(models.QuerySet["PasswordResetRequest"]):
+    def since(self, moment: datetime) -> PasswordResetRequestQuerySet:
+        return self.filter(requested_at__gte=moment)
+
+    def exceeds(self, limit: int, *, address_digest: str, ip_address: str | None) -> bool:
+        """More than `limit` of these requests were for the address, or from the client."""
+        by_address = self.filter(address_digest=address_digest)[: limit + 1].count()
+        by_client = self.filter(ip_address=ip_address)[: limit + 1].count()
+        return max(by_address, by_client) > limit
+
+
+class PasswordResetRequest(models.Model):
+    """One request of a password-reset link, kept for the throttle's window only.
+
+    The address is stored as a keyed digest only: anybody may type any address, and the
+    table must not turn into a list of them.
+    """
+
+    address_digest = models.CharField(max_length=64, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = PasswordResetRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
+
+    def __str__(self) -> str:
+        return f"{self.address_digest[:12]} {self.ip_address} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def digest(email: str) -> str:
+        return salted_hmac(
+            "ticketdesk.accounts.PasswordResetRequest", email.strip().lower(), algorithm="sha256"
+        ).hexdigest()

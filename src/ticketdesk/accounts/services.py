@@ -1,10 +1,11 @@
-"""Writes to users and teams."""
+"""Writes to users and teams; the password-reset throttle."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 from collections.abc import Iterable
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -12,14 +13,15 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, Team, User
+from .models import PasswordResetRequest, Role, Team, User
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ def create_user(
     user = User.objects.create_user(
         email=email,
         full_name=full_name.strip(),
-        role=role,
+        role=role,  # create_user sets the Django admin flags that follow from it
         language=language,
         is_support_team=is_support_team,
     )
@@ -135,31 +137,58 @@ def update_user(
 ) -> User:
     """Change a user's login, name, role, Support-team flag, language and teams.
 
-    Refuses to take the administrator role from oneself or from the last
-    active administrator.
+    The role goes through change_role (its rules and side effects apply).
     """
-    if role != Role.ADMINISTRATOR and user.role == Role.ADMINISTRATOR:
-        if user.pk == by.pk:
-            raise ValidationError(CANNOT_DEMOTE_SELF, code="demote_self")
-        _check_keeps_an_administrator(user)
+    change_role(user, role=role, by=by)
     user.email = email
     user.full_name = full_name.strip()
-    user.role = role
     user.language = language
     user.is_support_team = is_support_team
-    user.save(update_fields=["email", "full_name", "role", "language", "is_support_team"])
+    user.save(update_fields=["email", "full_name", "language", "is_support_team"])
     user.teams.set(list(teams))
     return user
 
 
 @transaction.atomic
+def change_role(user: User, *, role: str, by: User) -> User:
+    """Give `user` the role, with the Django admin flags that follow from it.
+
+    The one place where role, is_staff and is_superuser change together: administrators
+    are superusers with Django-admin access, every other role has neither. Refuses to take
+    the administrator role from oneself or from the last active administrator. Side
+    effect: a changed role ends all of the user's sessions.
+    """
+    if role == user.role:
+        return user
+    if user.role == Role.ADMINISTRATOR:
+        if user.pk == by.pk:
+            raise ValidationError(CANNOT_DEMOTE_SELF, code="demote_self")
+        _check_keeps_an_administrator(user)
+    user.set_role(role)
+    user.save(update_fields=["role", "is_staff", "is_superuser"])
+    end_sessions(user)
+    return user
+
+
+def end_sessions(user: User) -> User:
+    """Sign the user out everywhere: every session's stored hash stops matching."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    return user
+
+
+@transaction.atomic
 def deactivate_user(user: User, *, by: User) -> User:
-    """Deactivate a user: they can no longer sign in or be assigned; history keeps them."""
+    """Deactivate a user: they can no longer sign in or be assigned; history keeps them.
+
+    Side effect: ends the user's sessions, for good (see end_sessions).
+    """
     if user.pk == by.pk:
         raise ValidationError(CANNOT_DEACTIVATE_SELF, code="deactivate_self")
     _check_keeps_an_administrator(user)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    end_sessions(user)
     return user
 
 
@@ -192,3 +221,27 @@ def set_team_active(team: Team, *, active: bool) -> Team:
     team.is_active = active
     team.save(update_fields=["is_active"])
     return team
+
+
+def admit_password_reset_request(*, email: str, ip_address: str | None) -> bool:
+    """Record a password-reset request; False when the address or the client is over the limit.
+
+    At most PASSWORD_RESET_LIMIT requests per address and per client address within
+    SIGNIN_COOLOFF_MINUTES, counted for existing and unknown addresses alike. The rows live in
+    the database because every web process (and machine) must see the same count. A request
+    already over the limit is not stored, so the table holds little more than the limit per
+    address and client; rows older than the window are pruned here.
+
+    Deliberately not atomic: the new row is committed before counting, so of several
+    concurrent requests the one committed last sees all the others, and no more than the
+    limit can pass.
+    """
+    limit = settings.PASSWORD_RESET_LIMIT
+    since = timezone.now() - timedelta(minutes=settings.SIGNIN_COOLOFF_MINUTES)
+    PasswordResetRequest.objects.filter(requested_at__lt=since).delete()
+    digest = PasswordResetRequest.digest(email)
+    recent = PasswordResetRequest.objects.since(since)
+    if recent.exceeds(limit - 1, address_digest=digest, ip_address=ip_address):
+        return False
+    PasswordResetRequest.objects.create(address_digest=digest, ip_address=ip_address)
+    return not recent.exceeds(limit, address_digest=digest, ip_address=ip_address)

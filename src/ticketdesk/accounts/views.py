@@ -1,18 +1,23 @@
-"""Views of the signed-in user's own account."""
+"""Sign-in lockout, the throttled password-reset request and the user's own profile."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from . import services
-from .forms import ProfileForm
+from .forms import LoginForm, ProfileForm, ResetRequestForm
+
+TOO_MANY_REQUESTS = 429
 
 
 @login_required
@@ -31,13 +36,49 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def locked_out(
-    request: HttpRequest, credentials: dict | None = None, *args, **kwargs
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+    *args: Any,
+    **kwargs: Any,
 ) -> HttpResponse:
-    """django-axes' answer to a locked account or client address: the sign-in page, 429."""
-    minutes = settings.SIGNIN_COOLOFF_MINUTES
-    return render(
-        request,
-        "accounts/login.html",
-        {"form": AuthenticationForm(request), "locked_out": True, "cooloff_minutes": minutes},
-        status=429,
-    )
+    """django-axes' answer to a locked account or client address: the sign-in page, 429.
+
+    No password is checked while locked; the typed address stays in the form.
+    """
+    typed = request.POST.get("username", "") if request.method == "POST" else ""
+    context = {
+        "form": LoginForm(request, initial={"username": typed}),
+        "next": request.POST.get("next", ""),
+        "locked_out": True,
+        "cooloff_minutes": settings.SIGNIN_COOLOFF_MINUTES,
+    }
+    return render(request, "accounts/login.html", context, status=TOO_MANY_REQUESTS)
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to set a new password; throttled per address and per client address.
+
+    The answer is the same for existing and unknown addresses, throttled or not.
+    """
+    form = ResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        admitted = services.admit_password_reset_request(
+            email=form.cleaned_data["email"], ip_address=get_client_ip_address(request)
+        )
+        if admitted:
+            form.save(
+                request=request,
+                use_https=request.is_secure(),
+                subject_template_name="accounts/email/password_reset_subject.txt",
+                email_template_name="accounts/email/password_reset.txt",
+            )
+            return redirect("accounts:password_reset_done")
+        context = {
+            "form": form,
+            "throttled": True,
+            "cooloff_minutes": settings.SIGNIN_COOLOFF_MINUTES,
+        }
+        return render(request, "accounts/password_reset.html", context, status=TOO_MANY_REQUESTS)
+    return render(request, "accounts/password_reset.html", {"form": form})
