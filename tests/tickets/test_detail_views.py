@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -96,9 +98,103 @@ def test_page_shows_customer_support_notes_requester_and_target_state(agent_clie
     assert ">Reply template</label>" in page
 
 
-def test_viewing_marks_the_ticket_seen(agent_client, agent, ticket) -> None:
-    agent_client.get(url(ticket))
-    assert TicketReadMark.objects.filter(ticket=ticket, user=agent).exists()
+WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE)\b", re.IGNORECASE)
+
+
+def read_mark_request(page: str) -> tuple[str, dict[str, str]] | None:
+    """The POST an unread page makes on load (hx-post, hx-trigger="load"), if any."""
+    found = re.search(
+        r'<div hidden hx-post="([^"]+)" hx-trigger="load"[^>]*hx-vals=\'([^\']+)\'', page
+    )
+    return (found.group(1), json.loads(found.group(2))) if found else None
+
+
+def unread_in_list(client) -> list[str]:
+    page = client.get("/tickets/?view=all").content.decode()
+    return re.findall(r'<tr class="unread".*?<a href="/tickets/(\d+)/"', page, re.DOTALL)
+
+
+def test_unread_page_marks_itself_read_with_a_post(agent_client, agent, ticket) -> None:
+    services.add_customer_message(ticket, text="Still down", contact=ticket.requester)
+    assert unread_in_list(agent_client) == [str(ticket.number)]
+    action, values = read_mark_request(agent_client.get(url(ticket)).content.decode())
+    assert not TicketReadMark.objects.exists()  # the GET wrote nothing
+    assert action == url(ticket, "read")
+    assert agent_client.post(action, values).status_code == 204
+    ticket.refresh_from_db()
+    assert TicketReadMark.objects.get(ticket=ticket, user=agent).seen_at == (
+        ticket.last_customer_message_at
+    )
+    assert unread_in_list(agent_client) == []
+    assert read_mark_request(agent_client.get(url(ticket)).content.decode()) is None
+
+
+def test_read_mark_covers_only_the_message_the_page_showed(agent_client, agent, ticket) -> None:
+    services.add_customer_message(ticket, text="First", contact=ticket.requester)
+    action, values = read_mark_request(agent_client.get(url(ticket)).content.decode())
+    services.add_customer_message(ticket, text="Came in meanwhile", contact=ticket.requester)
+    agent_client.post(action, values)
+    assert unread_in_list(agent_client) == [str(ticket.number)]
+    action, values = read_mark_request(agent_client.get(url(ticket)).content.decode())
+    agent_client.post(action, values)
+    assert unread_in_list(agent_client) == []
+
+
+def test_read_mark_moves_only_forward_with_one_update(
+    agent_client, agent, ticket, django_assert_num_queries
+) -> None:
+    services.add_customer_message(ticket, text="First", contact=ticket.requester)
+    _, first = read_mark_request(agent_client.get(url(ticket)).content.decode())
+    services.add_customer_message(ticket, text="Second", contact=ticket.requester)
+    action, second = read_mark_request(agent_client.get(url(ticket)).content.decode())
+    agent_client.post(action, first)
+    with CaptureQueriesContext(connection) as queries:
+        agent_client.post(action, second)
+    writes = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+    assert len(writes) == 1
+    assert writes[0].startswith("UPDATE")
+    assert "seen_at" in writes[0]
+    agent_client.post(action, first)  # a stale tab does not move it back
+    ticket.refresh_from_db()
+    mark = TicketReadMark.objects.get(ticket=ticket, user=agent)
+    assert mark.seen_at == ticket.last_customer_message_at
+
+
+@pytest.mark.parametrize(
+    "seen",
+    ["", "abc", "\x00", "9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00+01:00", "9" * 40],
+)
+def test_read_mark_with_odd_values_answers_400_or_stays_in_range(
+    agent_client, agent, ticket, seen
+) -> None:
+    services.add_customer_message(ticket, text="Still down", contact=ticket.requester)
+    response = agent_client.post(url(ticket, "read"), {"seen": seen})
+    assert response.status_code in {204, 400}
+    ticket.refresh_from_db()
+    for mark in TicketReadMark.objects.all():
+        assert ticket.opened_at <= mark.seen_at <= ticket.last_customer_message_at
+
+
+def test_read_mark_needs_post_and_a_visible_ticket(agent_client, client) -> None:
+    other = TicketFactory()
+    assert agent_client.get(url(other, "read")).status_code == 405
+    client.force_login(UserFactory(customer=True))
+    assert client.post(url(other, "read"), {"seen": "2026-01-01T00:00:00Z"}).status_code == 403
+    assert not TicketReadMark.objects.exists()
+
+
+def test_get_of_the_ticket_page_leaves_the_database_unchanged(agent_client, ticket) -> None:
+    services.add_customer_message(ticket, text="Unread for the agent", contact=ticket.requester)
+    version = Ticket.objects.get(pk=ticket.pk).version
+    with CaptureQueriesContext(connection) as queries:
+        assert agent_client.get(url(ticket)).status_code == 200
+        assert agent_client.get(url(ticket), headers=HTMX).status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    writes = [sql for sql in statements if WRITE.match(sql) or "FOR UPDATE" in sql]
+    assert statements
+    assert not writes
+    assert not TicketReadMark.objects.exists()
+    assert Ticket.objects.get(pk=ticket.pk).version == version
 
 
 def test_customer_users_get_403_and_strangers_the_login(client, ticket) -> None:
@@ -387,7 +483,7 @@ def test_ticket_page_queries_do_not_grow_with_the_timeline(
     short, long = TicketFactory(by=agent), TicketFactory(by=agent)
     build_timeline(short, agent, 10)
     build_timeline(long, agent, 40)
-    for ticket in (short, long):  # the first view creates the read mark
+    for ticket in (short, long):  # warm up caches (content types, templates)
         agent_client.get(url(ticket))
     with CaptureQueriesContext(connection) as short_queries:
         agent_client.get(url(short))
@@ -465,3 +561,26 @@ def test_assigning_from_a_stale_page_is_refused(agent_client, agent, ticket) -> 
     agent_client.post(url(ticket, "free"), {"version": page_version})
     ticket.refresh_from_db()
     assert ticket.assignee == colleague
+
+
+ODD_IDS = ["abc", "99999999999999999999", "-1", "0", "1\x00", "²", " ", "9" * 400]
+
+
+@pytest.mark.parametrize("value", ODD_IDS)
+def test_malformed_ids_and_versions_are_ignored(agent_client, ticket, value) -> None:
+    chosen = {"reply_template": value}
+    assert agent_client.get(url(ticket, "reply-template"), chosen).status_code == 204
+    assert agent_client.get(url(ticket, "reply-template"), chosen, headers=HTMX).status_code == 204
+    assert agent_client.get(url(ticket), chosen).status_code == 200
+    no_js = agent_client.post(url(ticket, "reply"), {"action": "template", **chosen})
+    assert no_js.status_code == 200
+    fields = agent_client.get(url(ticket, "fields"), {"subcategory": value}, headers=HTMX)
+    assert fields.status_code == 200
+    assert (
+        agent_client.post(url(ticket, "fields"), fields_data(ticket, team=value)).status_code == 200
+    )
+    assert agent_client.post(url(ticket, "assign"), {"agent": value}).status_code == 302
+    assert agent_client.post(url(ticket, "assign-to-me"), {"version": value}).status_code == 302
+    assert agent_client.post(url(ticket, "free"), {"version": value}).status_code == 302
+    assert agent_client.post(url(ticket, "cc/remove"), {"email": value}).status_code == 302
+    assert agent_client.get(f"/tickets/{ticket.number}/attachments/{'9' * 30}/").status_code == 404

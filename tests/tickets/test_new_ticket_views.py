@@ -217,3 +217,33 @@ def test_read_only_and_customer_users_cannot_open_tickets(client, customer) -> N
         assert client.get(NEW).status_code == 403
         assert client.post(NEW, form_data(customer)).status_code == 403
     assert not Ticket.objects.exists()
+
+
+ODD_IDS = ["abc", "99999999999999999999", "-1", "0", "1\x00", "²", " ", "9" * 400]
+
+
+@pytest.mark.parametrize("value", ODD_IDS)
+def test_malformed_ids_in_the_query_are_ignored(agent_client, value) -> None:
+    for key in ("customer", "ticket_template", "subcategory", "requester"):
+        for target in ("", "new-requester", "new-defaults", "new-text"):
+            headers = htmx(target) if target else {}
+            response = agent_client.get(NEW, {key: value}, headers=headers)
+            assert response.status_code == 200, (key, target)
+
+
+@pytest.mark.parametrize("value", ODD_IDS)
+def test_malformed_ids_in_the_form_are_ignored_or_refused(agent_client, customer, value) -> None:
+    data = {"customer_query": customer.number, "subject": "Odd", "ticket_template": value}
+    refreshed = agent_client.post(NEW, {**data, "customer": value, "apply_template": "1"})
+    assert refreshed.status_code == 200
+    response = agent_client.post(NEW, {**data, "customer": value, "ticket_template": ""})
+    if "\x00" in value:  # refused by the field, like any NUL in a form
+        assert response.status_code == 200
+        assert not Ticket.objects.exists()
+    else:  # ignored: the customer typed in decides
+        assert response.status_code == 302
+        assert Ticket.objects.get().customer == customer
+    opened = Ticket.objects.count()
+    invalid = agent_client.post(NEW, {**data, "requester": value, "priority": value})
+    assert invalid.status_code == 200
+    assert Ticket.objects.count() == opened

@@ -20,7 +20,9 @@ from ticketdesk.tickets.models import (
     SubCategory,
     Ticket,
     TicketEvent,
+    TicketReadMark,
 )
+from ticketdesk.tickets.services.lifecycle import mark_ticket_read
 
 pytestmark = pytest.mark.django_db
 
@@ -318,3 +320,24 @@ def test_read_only_user_with_support_team_flag_cannot_be_assigned() -> None:
         services.assign_ticket(ticket, agent=viewer, by=UserFactory())
     assert excinfo.value.code == "cannot_work_tickets"
     assert viewer not in User.objects.support_team()
+
+
+def test_read_mark_moves_forward_only_and_never_past_the_last_customer_message() -> None:
+    agent = UserFactory()
+    ticket = TicketFactory(by=agent)
+    assert not mark_ticket_read(ticket, user=agent, up_to=ticket.opened_at)  # nothing to read
+    services.add_customer_message(ticket, text="First", contact=ticket.requester)
+    ticket.refresh_from_db()
+    first = ticket.last_customer_message_at
+    far_future = first + datetime.timedelta(days=3650)
+    assert mark_ticket_read(ticket, user=agent, up_to=far_future)
+    assert TicketReadMark.objects.get(ticket=ticket, user=agent).seen_at == first
+    assert not mark_ticket_read(ticket, user=agent, up_to=first)  # already there
+    assert not mark_ticket_read(ticket, user=agent, up_to=ticket.opened_at)  # never backwards
+    services.add_customer_message(ticket, text="Second", contact=ticket.requester)
+    ticket.refresh_from_db()
+    assert mark_ticket_read(ticket, user=agent, up_to=far_future)
+    assert TicketReadMark.objects.get(ticket=ticket, user=agent).seen_at == (
+        ticket.last_customer_message_at
+    )
+    assert TicketReadMark.objects.count() == 1

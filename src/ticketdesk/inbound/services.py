@@ -13,6 +13,8 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ticketdesk.tickets.services.attachments import atomic_with_files
+
 from . import routing
 from .models import InboundMessage, InboundStatus, ReviewReason
 from .parsing import ParsedMessage, ParseError, parse_message
@@ -165,7 +167,8 @@ def route_message(inbound: InboundMessage, parsed: ParsedMessage | None = None) 
         if parsed is None:
             return inbound
     try:
-        with transaction.atomic():
+        # A failed routing also takes back the attachment files it wrote.
+        with atomic_with_files():
             locked = InboundMessage.objects.select_for_update().without_raw().get(pk=inbound.pk)
             if locked.processed_at is None:
                 _record_outcome(locked, routing.route(locked, parsed))

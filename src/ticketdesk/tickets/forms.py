@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ticketdesk.accounts.models import Team, User
-from ticketdesk.core.forms import PlainLabelsMixin
+from ticketdesk.core.forms import PlainLabelsMixin, parse_id, without_nul
 from ticketdesk.customers.models import Contact, Customer
 from ticketdesk.tickets.models import (
     Category,
@@ -27,12 +27,13 @@ from ticketdesk.tickets.models import (
     TicketTemplate,
 )
 from ticketdesk.tickets.services import AttachmentInput
-from ticketdesk.tickets.services.attachments import check_attachment_sizes
+from ticketdesk.tickets.services.attachments import check_attachments
 
 NO_CUSTOMER_MATCH = _("No customer matches “%(query)s”. Enter a customer number or the exact name.")
 SEVERAL_CUSTOMERS = _("Several customers are named “%(query)s”. Enter the customer number.")
 CONTACT_NOT_OF_CUSTOMER = _("This contact does not belong to the chosen customer.")
 SUBCATEGORY_NOT_OF_CATEGORY = _("This sub-category does not belong to the chosen category.")
+TEXT_TOO_LONG = _("The text is larger than the limit of %(limit)s.")
 
 # The type-ahead fills in "Name (Number)"; the number in parentheses identifies the customer.
 _NUMBER_IN_PARENTHESES = re.compile(r"\(([^()]+)\)\s*$")
@@ -62,8 +63,17 @@ class AttachmentsField(forms.FileField):
             super(AttachmentsField, self).clean(u, initial) for u in uploads
         ]
         attachments = [AttachmentInput.from_upload(f) for f in files if f]
-        check_attachment_sizes(attachments)
+        check_attachments(attachments)
         return attachments
+
+
+def validate_text_size(value: str) -> None:
+    """Refuse text over TEXT_MAX_BYTES (UTF-8), so the form comes back with it kept."""
+    limit = settings.TEXT_MAX_BYTES
+    if len(value.encode("utf-8", errors="surrogatepass")) > limit:
+        raise ValidationError(
+            TEXT_TOO_LONG, code="text_too_long", params={"limit": filesizeformat(limit)}
+        )
 
 
 def attachments_help_text() -> str:
@@ -131,9 +141,10 @@ class CategoryFieldsMixin(PlainLabelsForm):
 
 def find_customer(customer_id: Any, query: str) -> Customer | None:
     """The customer chosen in the type-ahead (hidden id) or typed as number or exact name."""
-    query = (query or "").strip()
-    if customer_id not in (None, ""):
-        customer = Customer.objects.filter(pk=customer_id).first()
+    query = without_nul(query or "").strip()
+    customer_pk = parse_id(customer_id)
+    if customer_pk is not None:
+        customer = Customer.objects.filter(pk=customer_pk).first()
         if customer is not None and (not query or query in _names_of(customer)):
             return customer
     if not query:
@@ -175,7 +186,12 @@ class NewTicketForm(CategoryFieldsMixin):
         TicketTemplate.objects.active(), label=_("Ticket template"), required=False
     )
     subject = forms.CharField(label=_("Subject"), max_length=250)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea,
+        required=False,
+        validators=[validate_text_size],
+    )
     priority = forms.ModelChoiceField(
         Priority.objects.none(),
         label=_("Priority"),
@@ -314,8 +330,8 @@ class TicketFieldsForm(CategoryFieldsMixin):
 
 def with_subcategory_defaults(values: dict[str, Any]) -> dict[str, Any]:
     """Form values with the chosen sub-category's default priority and team pre-selected."""
-    sub_id = values.get("subcategory")
-    sub = SubCategory.objects.filter(pk=sub_id).first() if str(sub_id or "").isdigit() else None
+    sub_id = parse_id(values.get("subcategory"))
+    sub = SubCategory.objects.filter(pk=sub_id).first() if sub_id is not None else None
     if sub is None:
         return values
     values = {**values, "category": sub.category_id}
@@ -340,7 +356,9 @@ class ReplyForm(PlainLabelsForm):
     reply_template = forms.ModelChoiceField(
         ReplyTemplate.objects.active(), label=_("Reply template"), required=False
     )
-    text = forms.CharField(label=_("Message"), widget=forms.Textarea, required=False)
+    text = forms.CharField(
+        label=_("Message"), widget=forms.Textarea, required=False, validators=[validate_text_size]
+    )
     notify_requester = forms.BooleanField(
         label=_("Notify the requester"), required=False, initial=True
     )
@@ -360,3 +378,9 @@ class ReplyForm(PlainLabelsForm):
 
 class CCForm(PlainLabelsForm):
     email = forms.EmailField(label=_("E-mail address"))
+
+
+class ReadMarkForm(forms.Form):
+    """The ticket page marking itself read: the last customer message it showed."""
+
+    seen = forms.DateTimeField()

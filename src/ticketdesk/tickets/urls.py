@@ -14,6 +14,7 @@ urlpatterns = [
     path("bulk/", list_views.ticket_bulk, name="bulk"),
     path("new/", new.ticket_new, name="new"),
     path("<int:number>/", detail.ticket_detail, name="detail"),
+    path("<int:number>/read/", detail.ticket_read, name="read"),
     path("<int:number>/fields/", detail.ticket_fields, name="fields"),
     path("<int:number>/accept/", detail.ticket_accept, name="accept"),
     path("<int:number>/assign/", detail.ticket_assign, name="assign"),

@@ -18,6 +18,7 @@ from ticketdesk.inbound.routing.delivery import append_to, open_ticket_from
 from ticketdesk.inbound.routing.senders import find_contact
 from ticketdesk.tickets.models import Message, Source, Ticket
 from ticketdesk.tickets.services import AttachmentInput, add_customer_message, open_ticket
+from ticketdesk.tickets.services.attachments import atomic_with_files
 
 if TYPE_CHECKING:
     from ticketdesk.accounts.models import User
@@ -80,7 +81,7 @@ def _decided(inbound: InboundMessage, by: User, *, ticket: Ticket, message: Mess
     )
 
 
-@transaction.atomic
+@atomic_with_files()
 def create_ticket_from_inbound(inbound: InboundMessage, *, customer: Customer, by: User) -> Ticket:
     """Open a ticket for `customer` from a waiting message (the agent's decision).
 
@@ -115,7 +116,7 @@ def create_ticket_from_inbound(inbound: InboundMessage, *, customer: Customer, b
     return ticket
 
 
-@transaction.atomic
+@atomic_with_files()
 def append_inbound_to_ticket(inbound: InboundMessage, *, ticket: Ticket, by: User) -> Message:
     """Add a waiting message to `ticket` as a customer message (the agent's decision).
 

@@ -38,7 +38,7 @@ def attachments_of(parsed: ParsedMessage) -> list[AttachmentInput]:
     """The parser's attachments as service input; inline images keep their Content-ID."""
     return [
         AttachmentInput(
-            name=item.filename or "attachment",
+            name=item.filename,
             content=item.content,
             content_type=item.content_type or "application/octet-stream",
             content_id=item.content_id,

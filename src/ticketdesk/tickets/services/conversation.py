@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from ticketdesk.tickets import errors
 from ticketdesk.tickets.models import EventAction, Message, MessageKind, Ticket
 
-from .attachments import AttachmentInput, store_attachments
+from .attachments import AttachmentInput, atomic_with_files, store_attachments
 from .changesets import ChangeSet
 from .guards import closed_status, default_status, lock_ticket, require_agent, status_flagged
 from .lifecycle import set_status
@@ -42,7 +41,7 @@ def _create_message(
     return message
 
 
-@transaction.atomic
+@atomic_with_files()
 def add_reply(
     ticket: Ticket,
     *,
@@ -84,7 +83,7 @@ def add_reply(
     return changeset
 
 
-@transaction.atomic
+@atomic_with_files()
 def add_note(
     ticket: Ticket,
     *,
@@ -127,7 +126,7 @@ def _header_fields(headers: dict[str, str] | None) -> dict[str, str]:
     }
 
 
-@transaction.atomic
+@atomic_with_files()
 def add_customer_message(
     ticket: Ticket,
     *,

@@ -22,10 +22,11 @@ from ticketdesk.tickets.models import (
     SubCategory,
     Ticket,
     TicketCC,
+    TicketReadMark,
     TicketSequence,
 )
 
-from .attachments import AttachmentInput, store_attachments
+from .attachments import AttachmentInput, atomic_with_files, store_attachments
 from .changesets import ChangeSet
 from .guards import (
     check_active,
@@ -68,7 +69,7 @@ def _check_subcategory(category: Category | None, subcategory: SubCategory | Non
         )
 
 
-@transaction.atomic
+@atomic_with_files()
 def open_ticket(
     *,
     customer: Customer,
@@ -272,3 +273,24 @@ def reopen_ticket(
     changeset = ChangeSet(ticket=ticket, by=by, actor_label=actor_label)
     changeset.save(update_fields=set_status(changeset, default_status()))
     return changeset
+
+
+def mark_ticket_read(ticket: Ticket, *, user: User, up_to: datetime.datetime) -> bool:
+    """Move the user's read mark forward to `up_to`, the last customer message their page showed.
+
+    Clears the list's unread marker for that message, not for one that came in since. The mark
+    never goes past the ticket's last customer message nor backwards, and is written only when
+    it moves: one conditional UPDATE, or the INSERT of the user's first mark. Returns whether
+    it moved.
+    """
+    last = ticket.last_customer_message_at
+    if last is None:
+        return False
+    up_to = max(min(up_to, last), ticket.opened_at)
+    marks = TicketReadMark.objects.filter(ticket=ticket, user=user)
+    if marks.filter(seen_at__lt=up_to).update(seen_at=up_to):
+        return True
+    _, created = TicketReadMark.objects.get_or_create(
+        ticket=ticket, user=user, defaults={"seen_at": up_to}
+    )
+    return created

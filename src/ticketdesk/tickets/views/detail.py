@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,18 +20,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ticketdesk.core.forms import parse_id, without_nul
 from ticketdesk.core.permissions import staff_required
 from ticketdesk.tickets import services
 from ticketdesk.tickets.forms import (
     AssignForm,
     CCForm,
+    ReadMarkForm,
     ReplyForm,
     TicketFieldsForm,
     with_subcategory_defaults,
 )
+from ticketdesk.tickets.listing import with_unread
 from ticketdesk.tickets.models import Attachment, ReplyTemplate, Ticket
+from ticketdesk.tickets.models.ticket import TicketQuerySet
 from ticketdesk.tickets.permissions import can_work_tickets, visible_tickets
 from ticketdesk.tickets.reply_templates import fill_placeholders
+from ticketdesk.tickets.services.lifecycle import mark_ticket_read
 from ticketdesk.tickets.sla_state import sla_state
 from ticketdesk.tickets.timeline import build_timeline
 
@@ -40,11 +45,14 @@ TEMPLATE = "tickets/ticket_detail.html"
 STATE_PARTIALS = ("ticket-summary", "ticket-fields", "ticket-assignment", "ticket-timeline")
 
 
-def get_ticket(request: HttpRequest, number: int) -> Ticket:
-    tickets = visible_tickets(request.user).select_related(
-        "customer", "requester", "status", "priority", "category", "subcategory", "team"
+def ticket_rows(request: HttpRequest) -> TicketQuerySet:
+    return visible_tickets(request.user).select_related(
+        "customer", "requester", "status", "priority", "category", "subcategory", "team", "assignee"
     )
-    return get_object_or_404(tickets.select_related("assignee"), number=number)
+
+
+def get_ticket(request: HttpRequest, number: int) -> Ticket:
+    return get_object_or_404(ticket_rows(request), number=number)
 
 
 def get_workable_ticket(request: HttpRequest, number: int) -> Ticket:
@@ -167,9 +175,23 @@ def run_action(
 
 @staff_required
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+    """The page; a GET writes nothing: an unread page marks itself read (ticket_read)."""
+    ticket = get_object_or_404(with_unread(ticket_rows(request), request.user), number=number)
+    context = page_context(request, ticket)
+    context["mark_read"] = ticket.is_unread
+    return render(request, TEMPLATE, context)
+
+
+@require_POST
+@staff_required
+def ticket_read(request: HttpRequest, number: int) -> HttpResponse:
+    """htmx, on load of an unread page: mark it read up to the customer message it showed."""
     ticket = get_ticket(request, number)
-    services.mark_ticket_seen(ticket, user=request.user)
-    return render(request, TEMPLATE, page_context(request, ticket))
+    form = ReadMarkForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(form.errors["seen"]))
+    mark_ticket_read(ticket, user=request.user, up_to=form.cleaned_data["seen"])
+    return HttpResponse(status=204)
 
 
 @staff_required
@@ -200,8 +222,7 @@ def ticket_fields(request: HttpRequest, number: int) -> HttpResponse:
 
 def page_version(request: HttpRequest) -> int | None:
     """The ticket version the page showed (hidden field), so a stale page is refused."""
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.POST.get("version"))
 
 
 def simple_action(
@@ -283,7 +304,7 @@ def ticket_cc_add(request: HttpRequest, number: int) -> HttpResponse:
 @staff_required
 def ticket_cc_remove(request: HttpRequest, number: int) -> HttpResponse:
     ticket = get_workable_ticket(request, number)
-    email = request.POST.get("email", "")
+    email = without_nul(request.POST.get("email", ""))
     return run_action(
         request,
         number,
@@ -306,14 +327,20 @@ def attachment_download(request: HttpRequest, number: int, pk: int) -> FileRespo
     )
 
 
+def chosen_reply_template(values: QueryDict) -> ReplyTemplate | None:
+    """The active reply template picked in the form; none for a value that is not an id."""
+    pk = parse_id(values.get("reply_template"))
+    return ReplyTemplate.objects.active().filter(pk=pk).first() if pk is not None else None
+
+
 @staff_required
 def reply_template_text(request: HttpRequest, number: int) -> HttpResponse:
     """htmx: the reply text filled from the chosen reply template (204 when none is chosen)."""
     ticket = get_workable_ticket(request, number)
-    template = ReplyTemplate.objects.active().filter(pk=request.GET.get("reply_template") or None)
-    if not template:
+    template = chosen_reply_template(request.GET)
+    if template is None:
         return HttpResponse(status=204)
-    context = {"reply_form": reply_form_for(ticket, request.user, template.first())}
+    context = {"reply_form": reply_form_for(ticket, request.user, template)}
     return render(request, f"{TEMPLATE}#reply-text", context)
 
 
@@ -329,10 +356,8 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     action = request.POST.get("action", "reply")
     if action == "template":
-        chosen = ReplyTemplate.objects.active().filter(
-            pk=request.POST.get("reply_template") or None
-        )
-        return _reply_refused(request, ticket, reply_form_for(ticket, request.user, chosen.first()))
+        chosen = chosen_reply_template(request.POST)
+        return _reply_refused(request, ticket, reply_form_for(ticket, request.user, chosen))
     if not form.is_valid():
         return _reply_refused(request, ticket, form)
     data = form.cleaned_data

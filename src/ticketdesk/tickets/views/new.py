@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ticketdesk.core.forms import parse_id
 from ticketdesk.core.permissions import staff_required
 from ticketdesk.tickets import services
 from ticketdesk.tickets.forms import NewTicketForm, find_customer_quietly, with_subcategory_defaults
@@ -41,7 +42,7 @@ def prefilled(values: QueryDict, *, defaults: bool, template: bool) -> dict[str,
             initial["requester"] = contacts[0].pk
     if defaults:
         initial = with_subcategory_defaults(initial)
-    chosen = values.get("ticket_template")
+    chosen = parse_id(values.get("ticket_template"))
     ticket_template = TicketTemplate.objects.active().filter(pk=chosen).first() if chosen else None
     if template and ticket_template is not None:
         initial.update(subject=ticket_template.subject, description=ticket_template.body)
