@@ -9,6 +9,9 @@ port and points the default mailer at it. What arrived is in `.messages`
     smtp_server.refuse_with(550, at="rcpt") # refuse recipients instead of data
     smtp_server.stop(); smtp_server.start() # connection refused meanwhile, same port
     smtp_server.delay = 0.05                # seconds per message, to catch a worker mid-batch
+
+`SilentServer` is the opposite: it accepts connections and never answers (or only
+greets), for the client timeouts of the outbox sender and the IMAP fetcher.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import logging
 import socket
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -170,3 +174,60 @@ def serve_counting(port: int, ready: Any, stop: Any, count: Any) -> None:
         while not stop.wait(0.05):
             count.value = sink.count
         count.value = sink.count
+
+
+class SilentServer:
+    """A loopback server that accepts connections and then never answers (or only greets).
+
+    For timeout tests of the SMTP and IMAP clients: `greeting=None` accepts and stays
+    silent; a greeting (b"220 ...\\r\\n", b"* OK ...\\r\\n") is sent, then nothing more.
+    Whatever the client sends is read and ignored, so its writes never block.
+    """
+
+    def __init__(self, *, greeting: bytes | None = None, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.greeting = greeting
+        self.connections = 0
+        self._listener = socket.create_server((host, 0))
+        self.port: int = self._listener.getsockname()[1]
+        self._stopped = threading.Event()
+        self._sockets: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def __enter__(self) -> SilentServer:
+        self._listener.settimeout(0.1)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopped.set()
+        self._thread.join(5)
+        for sock in self._sockets:
+            sock.close()
+        self._listener.close()
+
+    def mailer(self, *, timeout: float) -> dict[str, Any]:
+        """A MAILERS entry that sends here, with the client timeout under test."""
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": self.host, "port": self.port, "timeout": timeout},
+        }
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                sock, _address = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            self._sockets.append(sock)
+            if self.greeting is not None:
+                sock.sendall(self.greeting)
+            threading.Thread(target=self._drain, args=(sock,), daemon=True).start()
+
+    def _drain(self, sock: socket.socket) -> None:
+        with suppress(OSError):
+            while not self._stopped.is_set() and sock.recv(4096):
+                pass

@@ -231,6 +231,10 @@ AXES_USERNAME_CALLABLE = "ticketdesk.accounts.lockout.client_username"
 AXES_CLIENT_IP_CALLABLE = "ticketdesk.accounts.lockout.client_address"
 # One row per failed attempt is enough; successful sign-ins are not logged by axes.
 AXES_DISABLE_ACCESS_LOG = True
+# A locked-out attempt writes nothing (axes would otherwise update the attempt row on every
+# refused request: one database write per attacker request). The cool-off runs from the last
+# counted failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 
 # --- i18n -----------------------------------------------------------------

@@ -15,8 +15,10 @@ import time
 
 import pytest
 
+from ticketdesk.accounts.models import User
 from ticketdesk.demo.generate import generate
 from ticketdesk.demo.loader import load_demo_data
+from ticketdesk.tickets.models import Message, Ticket
 
 GENERATE_TICKETS = int(os.environ.get("BENCH_GENERATE_TICKETS", "20000"))
 
@@ -25,6 +27,9 @@ pytestmark = pytest.mark.django_db
 
 def bench_generate_tickets() -> None:
     result = generate(tickets=GENERATE_TICKETS)
+    assert result.tickets == GENERATE_TICKETS
+    assert Ticket.objects.count() == GENERATE_TICKETS
+    assert Message.objects.count() == result.messages > 0
     rows = result.tickets + result.messages + result.events
     print(
         f"BENCH generate {result.tickets} tickets ({result.messages} messages, "
@@ -36,4 +41,7 @@ def bench_generate_tickets() -> None:
 def bench_load_demo_data() -> None:
     start = time.perf_counter()
     assert load_demo_data()
-    print(f"BENCH demo data set: {time.perf_counter() - start:.1f} s")
+    seconds = time.perf_counter() - start
+    assert Ticket.objects.exists()
+    assert User.objects.filter(email="agent@example.com").exists()
+    print(f"BENCH demo data set: {seconds:.1f} s")

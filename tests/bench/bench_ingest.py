@@ -1,9 +1,17 @@
 """Benchmark: ingest 10,000 messages from files (store + parse + route hook).
 
-Standalone: `.venv/bin/python tests/bench/bench_ingest.py [--count N]`. Builds realistic
-messages from the shared corpus (unique Message-IDs), migrates a throw-away SQLite
-database, runs the same path as `ticketdesk ingest_email FILE ...`, and prints messages
-per second and peak memory.
+Builds realistic messages from the shared corpus (unique Message-IDs), runs the same
+path as `ticketdesk ingest_email FILE ...`, and prints messages per second and peak
+memory. Every message must be stored and none may be left pending, so a run that
+fails on every message cannot pass as a fast one.
+
+With the other benchmarks, on the test database (`BENCH_INGEST_COUNT`, default 10,000):
+
+    make bench BENCH_ARGS="-k ingest"
+
+Standalone, on a throw-away SQLite database it migrates first:
+
+    .venv/bin/python tests/bench/bench_ingest.py [--count N] [--trace-memory]
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -61,8 +71,66 @@ def _write_messages(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+def ingest_files(paths: list[Path], *, trace_memory: bool = False) -> list[str]:
+    """Ingest each file as `ingest_email` does; the report lines. Django must be set up."""
+    from django.db.models import Count
+
+    from ticketdesk.inbound.models import InboundMessage, InboundStatus
+    from ticketdesk.inbound.services import ingest_raw_message
+    from ticketdesk.tickets.models import Ticket
+
+    total_bytes = sum(p.stat().st_size for p in paths)
+    if trace_memory:
+        tracemalloc.start()
+    started = time.perf_counter()
+    for path in paths:
+        ingest_raw_message(path.read_bytes(), source="file")
+    elapsed = time.perf_counter() - started
+    peak_python = tracemalloc.get_traced_memory()[1] if trace_memory else 0
+    tracemalloc.stop()
+
+    stored = InboundMessage.objects.count()
+    parsed = InboundMessage.objects.filter(status=InboundStatus.PARSED).count()
+    outcomes = dict(
+        InboundMessage.objects.values_list("status").annotate(n=Count("pk")).order_by("status")
+    )
+    tickets = Ticket.objects.count()
+    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    count = len(paths)
+    lines = [
+        f"messages: {count} files, {total_bytes / 1e6:.1f} MB; stored {stored}, parsed {parsed}",
+        f"outcomes: {outcomes}; tickets opened: {tickets}",
+        f"BENCH ingest: {elapsed:.1f} s -> {count / elapsed:.0f} messages/second",
+        f"peak memory: {max_rss_mb:.0f} MB max RSS",
+    ]
+    if trace_memory:
+        lines.append(f"peak Python heap during ingest: {peak_python / 1e6:.1f} MB (tracemalloc)")
+    # What was timed must have worked: every message stored, none left unprocessed,
+    # and most of them in tickets (the seeds are ordinary support mail).
+    assert stored == count, f"stored {stored} of {count}"
+    assert InboundStatus.PENDING not in outcomes, f"left pending: {outcomes}"
+    assert parsed >= count // 2, f"only {parsed} of {count} parsed: {outcomes}"
+    assert tickets > 0
+    return lines
+
+
+# --- `make bench` (pytest) -------------------------------------------------------------
+
+INGEST_COUNT = int(os.environ.get("BENCH_INGEST_COUNT", "10000"))
+
+
+@pytest.mark.django_db
+def bench_ingest_messages(tmp_path: Path) -> None:
+    paths = _write_messages(tmp_path, INGEST_COUNT)
+    for line in ingest_files(paths):
+        print(line)
+
+
+# --- standalone --------------------------------------------------------------------
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument(
         "--trace-memory", action="store_true", help="also trace the Python heap (slows it down)"
@@ -78,41 +146,12 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db.models import Count
-
-    from ticketdesk.inbound.models import InboundMessage, InboundStatus
-    from ticketdesk.inbound.services import ingest_raw_message
-    from ticketdesk.tickets.models import Ticket
 
     call_command("migrate", verbosity=0)
     (workdir / "mail").mkdir()
     paths = _write_messages(workdir / "mail", args.count)
-    total_bytes = sum(p.stat().st_size for p in paths)
-
-    if args.trace_memory:
-        tracemalloc.start()
-    started = time.perf_counter()
-    for path in paths:
-        ingest_raw_message(path.read_bytes(), source="file")
-    elapsed = time.perf_counter() - started
-    peak_python = tracemalloc.get_traced_memory()[1] if args.trace_memory else 0
-    tracemalloc.stop()
-
-    stored = InboundMessage.objects.count()
-    parsed = InboundMessage.objects.filter(status=InboundStatus.PARSED).count()
-    outcomes = dict(
-        InboundMessage.objects.values_list("status").annotate(n=Count("pk")).order_by("status")
-    )
-    tickets = Ticket.objects.count()
-    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    size_mb = total_bytes / 1e6
-    print(f"messages: {args.count} files, {size_mb:.1f} MB; stored {stored}, parsed {parsed}")
-    print(f"outcomes: {outcomes}; tickets opened: {tickets}")
-    print(f"time: {elapsed:.1f} s -> {args.count / elapsed:.0f} messages/second")
-    print(f"peak memory: {max_rss_mb:.0f} MB max RSS")
-    if args.trace_memory:
-        print(f"peak Python heap during ingest: {peak_python / 1e6:.1f} MB (tracemalloc)")
-    assert stored == args.count
+    for line in ingest_files(paths, trace_memory=args.trace_memory):
+        print(line)
 
 
 if __name__ == "__main__":

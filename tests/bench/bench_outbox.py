@@ -135,6 +135,8 @@ def run_benchmark(*, mails: int, batch_size: int, sink_count: Any) -> Result:
 
 
 def bench_drain_10000_mails_to_smtp(settings: Any, transactional_db: Any) -> None:
+    from ticketdesk.outbox.models import MailStatus, OutboundMail
+
     port = free_port()
     settings.MAILERS = {
         "default": {
@@ -146,6 +148,7 @@ def bench_drain_10000_mails_to_smtp(settings: Any, transactional_db: Any) -> Non
         result = run_benchmark(mails=10_000, batch_size=100, sink_count=count)
     print(result)
     assert result.received == result.mails
+    assert set(OutboundMail.objects.values_list("status", flat=True)) == {MailStatus.SENT}
 
 
 # --- standalone --------------------------------------------------------------------

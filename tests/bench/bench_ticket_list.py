@@ -166,9 +166,13 @@ def run(*, rounds: int, explain: bool) -> Iterator[str]:
 
 def _get(client: Any, scenario: Scenario, *, consume: bool) -> Any:
     response = client.get(scenario.path, scenario.params)
+    # A fast error page is no result: every timed request must answer 200.
+    if response.status_code != 200:
+        raise AssertionError(f"{scenario.name}: HTTP {response.status_code} instead of 200")
     if consume:
-        for _ in response.streaming_content:
-            pass
+        lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+        if lines < 2:
+            raise AssertionError(f"{scenario.name}: the CSV holds no ticket")
     return response
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from tests.customers.factories import ContactFactory
+from tests.threads import run_at_once
 from ticketdesk.inbound.models import InboundMessage, InboundSource
 from ticketdesk.inbound.services import route_message, store_raw_message
 from ticketdesk.tickets.models import Message, Ticket
@@ -20,21 +18,11 @@ from .mail import compose
 def test_two_workers_routing_one_message_make_one_ticket() -> None:
     contact = ContactFactory()
     stored, _ = store_raw_message(compose(sender=contact.email), source=InboundSource.IMAP)
-    barrier = threading.Barrier(4)
 
     def work() -> None:
-        try:
-            copy = InboundMessage.objects.get(pk=stored.pk)
-            barrier.wait()
-            route_message(copy)
-        finally:
-            connection.close()
+        route_message(InboundMessage.objects.get(pk=stored.pk))
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once([work] * 4)
     stored.refresh_from_db()
     assert Ticket.objects.count() == 1
     assert Message.objects.count() == 1

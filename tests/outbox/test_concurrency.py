@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from tests.smtp_sink import SmtpSink
+from tests.threads import run_at_once
 from ticketdesk.outbox.models import MailStatus, OutboundMail
 from ticketdesk.outbox.sender import SendReport, drain_outbox
 
@@ -21,21 +19,11 @@ def test_concurrent_senders_on_postgresql_send_each_mail_once(
 ) -> None:
     mails = [queue(to=[f"c{n}@customer.example"]) for n in range(120)]
     smtp_server.delay = 0.005
-    barrier = threading.Barrier(4)
-    reports: list[SendReport] = []
 
-    def worker() -> None:
-        try:
-            barrier.wait()
-            reports.append(drain_outbox(batch_size=10))
-        finally:
-            connection.close()
+    def worker() -> SendReport:
+        return drain_outbox(batch_size=10)
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    reports = run_at_once([worker] * 4)
 
     assert sum(report.sent for report in reports) == 120
     assert sum(1 for report in reports if report.sent) > 1

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from tests.accounts.factories import UserFactory
+from tests.threads import run_at_once
 from tests.tickets.factories import TicketFactory
+from ticketdesk.accounts.models import User
 from ticketdesk.tickets import services
 from ticketdesk.tickets.models import Ticket
 
@@ -19,25 +18,22 @@ from ticketdesk.tickets.models import Ticket
 def test_two_agents_accepting_at_once_exactly_one_wins() -> None:
     ticket = TicketFactory()
     agents = [UserFactory(full_name="Agent One"), UserFactory(full_name="Agent Two")]
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
 
-    def accept(agent: object) -> None:
+    def accept(agent: User) -> str:
+        copy = Ticket.objects.get(pk=ticket.pk)
         try:
-            copy = Ticket.objects.get(pk=ticket.pk)
-            barrier.wait()
             services.accept_ticket(copy, by=agent)
-            outcomes[str(agent)] = "won"
         except ValidationError as error:
-            outcomes[str(agent)] = error.messages[0]
-        finally:
-            connection.close()
+            return error.messages[0]
+        return "won"
 
-    threads = [threading.Thread(target=accept, args=(agent,)) for agent in agents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = dict(
+        zip(
+            [str(agent) for agent in agents],
+            run_at_once([lambda agent=agent: accept(agent) for agent in agents]),
+            strict=True,
+        )
+    )
     assert sorted(outcomes.values()).count("won") == 1
     winner = next(name for name, result in outcomes.items() if result == "won")
     loser_message = next(result for result in outcomes.values() if result != "won")
