@@ -80,13 +80,26 @@ def _text(value: Any) -> str:
 def open_session(server: ServerSettings) -> Iterator[ImapSession]:
     """A logged-in session; logs out on exit. Raises ImapError, never imaplib's errors."""
     client = _connect(server)
+    connection_lost = False
     try:
         _login(client, server)
         yield ImapSession(client)
+    except ImapError as exc:
+        connection_lost = isinstance(exc.__cause__, OSError)
+        raise
     finally:
-        # If the server went away there is nothing left to close politely.
+        _close(client, politely=not connection_lost)
+
+
+def _close(client: imaplib.IMAP4, *, politely: bool) -> None:
+    # After a timeout or a broken connection, LOGOUT would wait another full timeout for a
+    # server that is gone; and imaplib's logout() raises before closing the socket.
+    if politely:
         with suppress(imaplib.IMAP4.error, OSError):
             client.logout()
+            return
+    with suppress(OSError):
+        client.shutdown()
 
 
 def _connect(server: ServerSettings) -> imaplib.IMAP4:

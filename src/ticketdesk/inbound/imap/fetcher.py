@@ -48,6 +48,8 @@ class FetchReport:
     error: str = ""
 
 
+# The connection test runs inside a web request: it must give up well before gunicorn's own
+# 30 s worker timeout, and never wait longer than the configured IMAP timeout.
 CHECK_TIMEOUT_SECONDS = 15.0
 
 
@@ -72,7 +74,8 @@ def check_connection(mailbox: Mailbox) -> FolderState:
 
     Runs inside a web request, so a server that does not answer fails sooner.
     """
-    with open_session(server_settings(mailbox, timeout=CHECK_TIMEOUT_SECONDS)) as session:
+    timeout = min(CHECK_TIMEOUT_SECONDS, float(settings.INBOUND_IMAP_TIMEOUT_SECONDS))
+    with open_session(server_settings(mailbox, timeout=timeout)) as session:
         return session.select(mailbox.folder)
 
 
