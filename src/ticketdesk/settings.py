@@ -422,7 +422,8 @@ OUTBOX_SENT_KEEP_DAYS = int(os.environ.get("OUTBOX_SENT_KEEP_DAYS", "90"))
 ENCRYPTION_KEY = os.environ.get("ENCRYPTION_KEY", "")
 
 # Health (/healthz and the supervisor): the worker's heartbeat file is stale after this many
-# seconds; the data directory counts as full below this many free bytes.
+# seconds (0: the worker is not checked, for web-only machines); the data directory counts as
+# full below this many free bytes.
 WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "120"))
 DATA_DIR_MIN_FREE_BYTES = int(os.environ.get("DATA_DIR_MIN_FREE_BYTES", str(16 * 1024 * 1024)))
 

@@ -1,4 +1,4 @@
-"""Configuration from the environment: deploy checks, EMAIL_URL, SECRET_KEY, LANGUAGE_CODE."""
+"""Configuration from the environment: deploy checks, EMAIL_URL, SECRET_KEY, the data directory."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EnvFactory, python, ticketdesk
+from .conftest import EnvFactory, fill, python, ticketdesk, tmpfs
 
 PRINT_SETTINGS = """
 import json, sys
@@ -124,3 +124,40 @@ def test_redis_url_switches_tasks_to_rq(child_env: EnvFactory) -> None:
         "TASKS": {"default": {"BACKEND": "django_tasks_rq.RQBackend"}},
         "RQ_QUEUES": {"default": {"URL": url}},
     }
+
+
+def test_data_directory_under_a_file_is_one_clear_message(child_env: EnvFactory) -> None:
+    result = ticketdesk("check", env=child_env(Path("/etc/passwd/x")))
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "ticketdesk: The data directory /etc/passwd/x cannot be used: Not a directory. Set "
+        "TICKETDESK_DATA_DIR to a writable directory with free space (default ./var).\n"
+    )
+
+
+def test_read_only_data_directory_is_one_clear_message(
+    child_env: EnvFactory, tmp_path: Path
+) -> None:
+    with tmpfs(tmp_path / "ro", size="1m", options=",ro") as read_only:
+        result = ticketdesk("migrate", env=child_env(read_only))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        f"ticketdesk: The data directory {read_only} cannot be used: it is on a read-only "
+        "file system. Set TICKETDESK_DATA_DIR"
+    )
+
+
+def test_full_data_directory_is_one_clear_message(child_env: EnvFactory, tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "full", size="1m") as full:
+        fill(full)
+        result = ticketdesk("serve", env=child_env(full))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        f"ticketdesk: The data directory {full} cannot be used: the disk is full."
+    )
+    assert result.stdout == ""

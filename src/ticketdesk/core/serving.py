@@ -1,8 +1,19 @@
-"""Run the web server and the task worker side by side, and stop them together."""
+"""Run the web server and the task worker side by side, and restart whichever dies.
+
+The supervisor holds the listening socket itself and hands it to gunicorn, so a web server
+that is restarted never leaves the port closed: connections wait in the socket's backlog
+until the new gunicorn accepts them. A child that exits is started again after a delay
+that doubles with every failure in a row (1 s up to 30 s) and starts over once the child
+has run stably; a worker whose heartbeat goes stale (a frozen process) is killed and
+restarted the same way. Only a stop signal, or a child that keeps dying right after its
+start (a broken installation, not a passing fault), ends the supervisor.
+"""
 
 from __future__ import annotations
 
 import ctypes
+import http.client
+import math
 import signal
 import socket
 import subprocess
@@ -10,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from django.conf import settings
@@ -17,31 +29,65 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from ticketdesk.core import health
+
 # Time a child gets to finish its current request or task after SIGTERM before it is killed;
 # gunicorn is told to finish in-flight requests a little sooner than that.
 STOP_TIMEOUT = 20.0
 GRACEFUL_TIMEOUT = 15
 POLL_INTERVAL = 0.2
 READY_TIMEOUT = 60.0
+# Restart delays: doubled after each failure in a row, reset after a stable run.
+RESTART_DELAY_MIN = 1.0
+RESTART_DELAY_MAX = 30.0
+STABLE_SECONDS = 30.0
+# A child that exits this soon after its start, this many times in a row, is broken rather
+# than unlucky (gunicorn itself gives up on an unusable address after about 5 s).
+QUICK_EXIT_SECONDS = 10.0
+QUICK_EXIT_LIMIT = 5
+# Time a worker gets to start beating (Django's start-up) before its heartbeat is judged.
+STARTUP_ALLOWANCE = 15.0
+LISTEN_BACKLOG = 2048
 PR_SET_PDEATHSIG = 1
 WILDCARD_HOSTS = {"", "0.0.0.0", "::"}  # noqa: S104 - recognising the wildcard, not binding to it
 
 
+class SupervisorGaveUp(RuntimeError):
+    """A child kept exiting right after its start; the message says which and how."""
+
+
 @dataclass(frozen=True)
 class Child:
-    """A process to supervise: its display name and command line."""
+    """A process to supervise: its display name, command line and inherited descriptors.
+
+    With a `heartbeat` file and `stale_after` seconds, a child whose heartbeat stops (a frozen
+    process) is killed and restarted like one that died.
+    """
 
     name: str
     argv: list[str]
+    pass_fds: tuple[int, ...] = ()
+    heartbeat: Path | None = None
+    stale_after: float = 0.0
 
 
-@dataclass(frozen=True)
-class Running:
-    name: str
-    process: subprocess.Popen[bytes]
+@dataclass
+class _Slot:
+    """One supervised child and its restart state."""
 
-    def exited(self) -> bool:
-        return self.process.poll() is not None
+    child: Child
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    restart_at: float | None = None
+    delay: float = RESTART_DELAY_MIN
+    quick_exits: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.child.name
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
 
 def bind_address(host: str, port: int) -> str:
@@ -59,13 +105,22 @@ def public_url(host: str, port: int) -> str:
     return f"http://{bind_address(_reachable_host(host), port)}/"
 
 
-def web_server(host: str, port: int) -> Child:
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket gunicorn serves on; OSError when the address is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.create_server((host, port), family=family, backlog=LISTEN_BACKLOG)
+    sock.set_inheritable(True)
+    return sock
+
+
+def web_server(listener: socket.socket) -> Child:
+    fd = listener.fileno()
     argv = [
         sys.executable,
         "-m",
         "gunicorn",
         "ticketdesk.wsgi",
-        f"--bind={bind_address(host, port)}",
+        f"--bind=fd://{fd}",
         f"--workers={settings.SERVE_WORKERS}",
         "--worker-class=gthread",
         "--threads=4",
@@ -74,11 +129,27 @@ def web_server(host: str, port: int) -> Child:
         # The control socket defaults to one path per user; two instances would fight over it.
         "--no-control-socket",
     ]
-    return Child(name=_("web server"), argv=argv)
+    return Child(name=_("web server"), argv=argv, pass_fds=(fd,))
 
 
-def task_worker() -> Child:
-    return Child(name=_("task worker"), argv=[sys.executable, "-m", "ticketdesk.cli", "worker"])
+def supervised_worker_id(host: str, port: int) -> str:
+    """The task worker's identity under a supervisor on this address, the same across restarts.
+
+    A restarted worker recognises the leases and running tasks of its dead predecessor by it,
+    also after `serve` itself was restarted. Only one supervisor can hold an address, so no
+    living worker shares it.
+    """
+    return f"{socket.gethostname()[:20]}:{bind_address(host, port)}"
+
+
+def task_worker(identity: str) -> Child:
+    argv = [sys.executable, "-m", "ticketdesk.cli", "worker", f"--worker-id={identity}"]
+    return Child(
+        name=_("task worker"),
+        argv=argv,
+        heartbeat=health.heartbeat_path(),
+        stale_after=health.heartbeat_stale_seconds(),
+    )
 
 
 def prepare(stdout: TextIO) -> None:
@@ -94,74 +165,134 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _start(child: Child) -> Running:
+def _start(slot: _Slot, stdout: TextIO) -> None:
     # A process group of its own keeps a terminal's Ctrl-C away from the child: the supervisor
     # alone receives it and forwards exactly one SIGTERM, so no child sees a second signal
     # (which gunicorn, db_worker and RQ treat as "stop at once, abandon the running task").
-    process = subprocess.Popen(  # noqa: S603 - fixed argv built above, no shell
-        child.argv, process_group=0, preexec_fn=_die_with_parent
-    )
-    return Running(child.name, process)
-
-
-def _stop(started: list[Running], stdout: TextIO) -> None:
-    alive = [r for r in started if not r.exited()]
-    for running in alive:
-        running.process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + STOP_TIMEOUT
-    for running in alive:
-        try:
-            running.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
-            stdout.write(_("%(name)s did not stop in time, killing it.\n") % {"name": running.name})
-            running.process.kill()
-            running.process.wait()
-
-
-def _accepts_connections(host: str, port: int) -> bool:
     try:
-        with socket.create_connection((_reachable_host(host), port), timeout=0.5):
-            return True
+        slot.process = subprocess.Popen(  # noqa: S603 - fixed argv built above, no shell
+            slot.child.argv,
+            process_group=0,
+            preexec_fn=_die_with_parent,
+            pass_fds=slot.child.pass_fds,
+        )
+    except OSError as error:
+        # Out of memory or processes for a moment: try again later, like after an exit.
+        stdout.write(
+            _("Cannot start %(name)s (%(error)s); trying again in %(delay)s s.\n")
+            % {"name": slot.name, "error": error, "delay": f"{slot.delay:g}"}
+        )
+        slot.restart_at = time.monotonic() + slot.delay
+        slot.delay = min(slot.delay * 2, RESTART_DELAY_MAX)
+        return
+    slot.started_at = time.monotonic()
+    slot.restart_at = None
+    stdout.write(
+        _("Started %(name)s (pid %(pid)s)\n") % {"name": slot.name, "pid": slot.process.pid}
+    )
+    stdout.flush()
+
+
+def describe_exit(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = str(-returncode)
+        return _("killed by signal %(signal)s") % {"signal": name}
+    return _("status %(code)s") % {"code": returncode}
+
+
+def _schedule_restart(slot: _Slot, returncode: int, stdout: TextIO) -> None:
+    """Record the exit of `slot`'s child and decide when it starts again."""
+    now = time.monotonic()
+    ran = now - slot.started_at
+    how = describe_exit(returncode)
+    if ran >= STABLE_SECONDS:
+        slot.delay = RESTART_DELAY_MIN
+    slot.quick_exits = slot.quick_exits + 1 if ran < QUICK_EXIT_SECONDS else 0
+    if slot.quick_exits >= QUICK_EXIT_LIMIT:
+        raise SupervisorGaveUp(
+            _(
+                "%(name)s exited %(count)s times in a row within %(seconds)s s of starting "
+                "(last: %(how)s); giving up. See its messages above."
+            )
+            % {
+                "name": slot.name,
+                "count": slot.quick_exits,
+                "seconds": int(QUICK_EXIT_SECONDS),
+                "how": how,
+            }
+        )
+    stdout.write(
+        _("%(name)s exited (%(how)s) after %(ran)s s; restarting it in %(delay)s s.\n")
+        % {"name": slot.name, "how": how, "ran": int(ran), "delay": f"{slot.delay:g}"}
+    )
+    stdout.flush()
+    slot.restart_at = now + slot.delay
+    slot.delay = min(slot.delay * 2, RESTART_DELAY_MAX)
+    slot.process = None
+
+
+def _kill_if_frozen(slot: _Slot, stdout: TextIO) -> None:
+    """SIGKILL a child whose heartbeat went stale; its exit then restarts it as usual."""
+    child = slot.child
+    if child.heartbeat is None or child.stale_after <= 0 or slot.process is None:
+        return
+    if time.monotonic() - slot.started_at < child.stale_after + STARTUP_ALLOWANCE:
+        return
+    try:
+        silent = time.time() - child.heartbeat.stat().st_mtime
     except OSError:
+        silent = math.inf
+    if silent > child.stale_after:
+        stdout.write(
+            _("%(name)s sent no heartbeat for %(seconds)s s; killing it.\n")
+            % {"name": slot.name, "seconds": "?" if math.isinf(silent) else int(silent)}
+        )
+        stdout.flush()
+        slot.process.kill()
+
+
+def _stop(slots: list[_Slot], stdout: TextIO) -> None:
+    alive = [(slot.name, slot.process) for slot in slots if slot.process and slot.alive()]
+    for _name, process in alive:
+        process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for name, process in alive:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            stdout.write(_("%(name)s did not stop in time, killing it.\n") % {"name": name})
+            process.kill()
+            process.wait()
+
+
+def answers_http(host: str, port: int) -> bool:
+    """True once a web server answers on the address (any status: it is serving)."""
+    connection = http.client.HTTPConnection(_reachable_host(host), port, timeout=1)
+    try:
+        connection.request("GET", "/healthz")
+        connection.getresponse().read()
+    except (OSError, http.client.HTTPException):
         return False
-
-
-def _watch(
-    started: list[Running],
-    *,
-    stop_requested: list[int],
-    host: str,
-    port: int,
-    on_ready: Callable[[], None],
-) -> Running | None:
-    """Wait for a stop request (None) or a child that exits by itself (that child)."""
-    ready_deadline = time.monotonic() + READY_TIMEOUT
-    ready = False
-    while not stop_requested:
-        died = next((r for r in started if r.exited()), None)
-        if died is not None:
-            return died
-        if not ready and _accepts_connections(host, port):
-            ready = True
-            on_ready()
-        elif not ready and time.monotonic() > ready_deadline:
-            raise TimeoutError(_("The web server did not start listening in time."))
-        time.sleep(POLL_INTERVAL)
-    return None
+    finally:
+        connection.close()
+    return True
 
 
 def supervise(
     children: list[Child],
     *,
-    host: str,
-    port: int,
     stdout: TextIO,
+    is_ready: Callable[[], bool],
     on_ready: Callable[[], None],
-) -> int:
-    """Start the children and wait; return 0 after a requested stop, 1 when a child died.
+) -> None:
+    """Start the children and keep them running until SIGINT or SIGTERM.
 
-    SIGINT (Ctrl-C) and SIGTERM stop all children gracefully. When one child exits by
-    itself, the others are stopped too, so a half-running helpdesk never goes unnoticed.
+    A child that exits is restarted with backoff; `on_ready` runs once, when `is_ready`
+    first holds. Raises SupervisorGaveUp when a child keeps exiting right after its start,
+    TimeoutError when the helpdesk is not ready in time. Every child is stopped on return.
     """
     stop_requested: list[int] = []
 
@@ -171,26 +302,29 @@ def supervise(
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     # Connections opened by migrate and friends must not be shared with forked children.
     connections.close_all()
-    started: list[Running] = []
+    slots = [_Slot(child) for child in children]
+    ready_deadline = time.monotonic() + READY_TIMEOUT
+    ready = False
     try:
-        for child in children:
-            started.append(running := _start(child))
-            stdout.write(
-                _("Started %(name)s (pid %(pid)s)\n")
-                % {"name": running.name, "pid": running.process.pid}
-            )
-        died = _watch(
-            started, stop_requested=stop_requested, host=host, port=port, on_ready=on_ready
-        )
-        if died is None:
-            stdout.write(_("Stopping…\n"))
-        else:
-            stdout.write(
-                _("%(name)s exited (status %(code)s); stopping the others.\n")
-                % {"name": died.name, "code": died.process.returncode}
-            )
+        for slot in slots:
+            _start(slot, stdout)
+        while not stop_requested:
+            for slot in slots:
+                if slot.process is not None and (code := slot.process.poll()) is not None:
+                    _schedule_restart(slot, code, stdout)
+                elif slot.process is not None:
+                    _kill_if_frozen(slot, stdout)
+                due = slot.restart_at is not None and time.monotonic() >= slot.restart_at
+                if slot.process is None and due and not stop_requested:
+                    _start(slot, stdout)
+            if not ready and is_ready():
+                ready = True
+                on_ready()
+            elif not ready and time.monotonic() > ready_deadline:
+                raise TimeoutError(_("The web server did not start serving in time."))
+            time.sleep(POLL_INTERVAL)
+        stdout.write(_("Stopping…\n"))
     finally:
-        _stop(started, stdout)
+        _stop(slots, stdout)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return 0 if died is None else 1

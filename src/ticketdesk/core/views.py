@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from . import health
 from .config_menu import config_sections
 from .permissions import admin_required
 
+logger = logging.getLogger(__name__)
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    """One line per check; 503 when any fails, for load balancers and monitoring."""
+    checks = health.run_checks()
+    healthy = all(check.healthy for check in checks)
+    response = HttpResponse(
+        "".join(f"{check.line()}\n" for check in checks),
+        status=200 if healthy else 503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    if not healthy:
+        # Django would log each probe of a monitor as an error; one line with the reasons
+        # says more.
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        logger.warning("healthz: %s", "; ".join(c.line() for c in checks if not c.healthy))
+    return response
 
 
 @login_required

@@ -20,11 +20,14 @@ class OutboxConfig(AppConfig):
         )
 
     def on_worker_start(self) -> None:
-        """Start the daily pruning of sent e-mails unless a run is already under way."""
+        """Start the daily pruning; send at once the mail a dead predecessor had leased."""
         from ticketdesk.core.tasks import start_daily
-        from ticketdesk.outbox.tasks import prune_sent_mail_daily
+        from ticketdesk.outbox.sender import release_predecessor_leases
+        from ticketdesk.outbox.tasks import prune_sent_mail_daily, schedule_sender
 
         start_daily(prune_sent_mail_daily)
+        if release_predecessor_leases():
+            schedule_sender()
 
     def housekeeping(self) -> dict[str, int]:
         from ticketdesk.outbox.services import prune_sent_mail

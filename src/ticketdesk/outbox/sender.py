@@ -4,6 +4,8 @@ Delivery is at-least-once with a stable Message-ID: a row is leased to one
 worker (`sending`, lease end in `next_attempt_at`); if that worker dies the
 lease runs out and another worker sends the row again with the same
 Message-ID, which receivers treat as one message. Nothing else is ever resent.
+A worker restarted under the same identity (`ticketdesk serve` keeps it) does
+not wait for the lease: its first run releases what its dead predecessor held.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 import smtplib
-import socket
 import time
 import uuid
 from dataclasses import dataclass, fields
@@ -28,11 +29,16 @@ from django.db import transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
+from ticketdesk.core.workers import worker_id
 from ticketdesk.outbox.models import PENDING_STATUSES, MailStatus, OutboundMail
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 100
+# `claimed_by` is "<worker identity>|<pid>|<batch>"; the pid tells the processes of one identity
+# apart, so a worker can tell its dead predecessor's leases from its own.
+LEASE_SEPARATOR = "|"
+_predecessors_released_in: int | None = None
 
 
 @dataclass
@@ -83,7 +89,8 @@ def send_due_mail(*, limit: int = DEFAULT_BATCH_SIZE) -> SendReport | None:
 
     Side effects: rows move to sent, back to queued (with backoff) or to failed.
     """
-    worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    _release_predecessor_leases_once()
+    worker = LEASE_SEPARATOR.join((_lease_prefix(), str(os.getpid()), uuid.uuid4().hex[:8]))
     lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     # Resolved before claiming: a misconfigured mailer raises here and leaves the rows queued.
     backend = mailers.default
@@ -100,6 +107,35 @@ def send_due_mail(*, limit: int = DEFAULT_BATCH_SIZE) -> SendReport | None:
         _close_quietly(backend)
     logger.info("outbox: %s", report)
     return report
+
+
+def release_predecessor_leases() -> int:
+    """Hand back, due now, the rows leased by a dead earlier process of this worker identity.
+
+    Only one process runs under an identity at a time, so a lease held under it by another
+    pid belongs to a predecessor that died mid-batch. The claim keeps counting as an attempt:
+    a mail that kills its worker reaches OUTBOX_MAX_ATTEMPTS instead of looping forever.
+    """
+    prefix = _lease_prefix() + LEASE_SEPARATOR
+    released = (
+        OutboundMail.objects.filter(status=MailStatus.SENDING, claimed_by__startswith=prefix)
+        .exclude(claimed_by__startswith=f"{prefix}{os.getpid()}{LEASE_SEPARATOR}")
+        .update(status=MailStatus.QUEUED, next_attempt_at=timezone.now(), claimed_by="")
+    )
+    if released:
+        logger.warning("outbox: released %d mails leased by a dead worker %s", released, prefix)
+    return released
+
+
+def _release_predecessor_leases_once() -> None:
+    global _predecessors_released_in  # once per process: predecessors died before it started
+    if _predecessors_released_in != os.getpid():
+        release_predecessor_leases()
+        _predecessors_released_in = os.getpid()
+
+
+def _lease_prefix() -> str:
+    return worker_id()[:45]
 
 
 def _claim(*, limit: int, worker: str, lease: timedelta) -> list[OutboundMail]:

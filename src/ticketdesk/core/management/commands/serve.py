@@ -15,7 +15,7 @@ from ticketdesk.core import serving
 class Command(BaseCommand):
     help = (
         "Migrate the database, collect static files, then run the web server (gunicorn) and "
-        "the background task worker until Ctrl-C or SIGTERM."
+        "the background task worker until Ctrl-C or SIGTERM, restarting either when it dies."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -25,20 +25,30 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
+        address = serving.bind_address(host, port)
         serving.prepare(self.stdout)
         self.before_start()
         try:
-            code = serving.supervise(
-                [serving.web_server(host, port), serving.task_worker()],
-                host=host,
-                port=port,
+            listener = serving.listen(host, port)
+        except OSError as error:
+            raise CommandError(
+                _("Cannot listen on %(address)s: %(reason)s. Set HOST and PORT to a free address.")
+                % {"address": address, "reason": error.strerror or error}
+            ) from error
+        try:
+            serving.supervise(
+                [
+                    serving.web_server(listener),
+                    serving.task_worker(serving.supervised_worker_id(host, port)),
+                ],
                 stdout=self.stdout,
+                is_ready=lambda: serving.answers_http(host, port),
                 on_ready=lambda: self.announce(serving.public_url(host, port)),
             )
-        except TimeoutError as error:
+        except (TimeoutError, serving.SupervisorGaveUp) as error:
             raise CommandError(str(error)) from error
-        if code:
-            raise CommandError(_("Ticketdesk stopped because one of its processes exited."))
+        finally:
+            listener.close()
 
     def before_start(self) -> None:
         """Hook for `ticketdesk demo`: runs after migrations, before the processes start."""
