@@ -193,8 +193,18 @@ def _deliver(
             if failure.connection_lost:
                 _close_quietly(backend)
                 connected = False
+                if _timed_out(exc):
+                    # A server that greets and then goes silent would cost a full timeout
+                    # for every row; one per batch is enough, the rest wait for the retry.
+                    for untried in batch[index + 1 :]:
+                        _record_failure(untried, failure, report)
+                    return
             continue
         _mark_sent(row, report)
+
+
+def _timed_out(exc: BaseException) -> bool:
+    return isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
 
 
 def build_message(row: OutboundMail) -> EmailMultiAlternatives:
