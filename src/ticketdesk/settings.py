@@ -430,8 +430,15 @@ DATA_DIR_MIN_FREE_BYTES = int(os.environ.get("DATA_DIR_MIN_FREE_BYTES", str(16 *
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # Refused requests (403 and other 4xx) are logged with their status line, no traceback.
+        "no_client_error_tracebacks": {"()": "ticketdesk.core.logs.NoTracebackForClientErrors"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes logs every sign-in at INFO; lockouts (WARNING) are what an operator needs.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs every sign-in at INFO; lockouts (WARNING) are what an operator needs.
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["no_client_error_tracebacks"]},
+    },
 }

@@ -20,3 +20,8 @@ urlpatterns = [
     path("config/", include("ticketdesk.core.config_urls")),
     path("", include("ticketdesk.core.urls")),
 ]
+
+handler400 = "ticketdesk.core.errors.bad_request"
+handler403 = "ticketdesk.core.errors.permission_denied"
+handler404 = "ticketdesk.core.errors.page_not_found"
+handler500 = "ticketdesk.core.errors.server_error"

@@ -220,3 +220,45 @@ def test_support_notes_are_added_edited_and_deleted(client, agent) -> None:
 def test_contact_form_ignores_a_malformed_customer_parameter(client, agent) -> None:
     contact = ContactFactory()
     assert client.get(f"/customers/contacts/{contact.pk}/edit/?customer=abc").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page": "99999999999999999999"}, {"q": "\x00"}, {"q": "x" * 5000}, {"sort": "\x00"}],
+    ids=["huge page", "nul search", "long search", "nul sort"],
+)
+def test_customer_list_ignores_unusable_parameters(client, agent, params) -> None:
+    CustomerFactory(name="Acme GmbH")
+
+    response = client.get("/customers/", params)
+
+    assert response.status_code == 200
+    assert [c.name for c in response.context["page"]] == ["Acme GmbH"]
+
+
+def test_type_ahead_drops_nul_characters(client, agent) -> None:
+    CustomerFactory(name="Acme GmbH")
+
+    response = client.get("/customers/search/", {"q": "Ac\x00me", "format": "json"})
+
+    assert [c["name"] for c in response.json()] == ["Acme GmbH"]
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "\x00", "-1"])
+def test_contact_form_ignores_an_unusable_customer_parameter(client, agent, value) -> None:
+    contact = ContactFactory()
+    response = client.get(f"/customers/contacts/{contact.pk}/edit/", {"customer": value})
+    assert response.status_code == 200
+    assert response.context["back_to"] is None
+
+
+def test_contact_with_a_customer_id_wider_than_the_database_is_a_form_error(client, agent) -> None:
+    contact = ContactFactory(customers=[CustomerFactory()])
+
+    response = client.post(
+        f"/customers/contacts/{contact.pk}/edit/",
+        {"name": contact.name, "language": "en", "customers": ["99999999999999999999"]},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].has_error("customers")

@@ -151,3 +151,23 @@ def test_django_admin_lists_and_retries_outbox_rows(client) -> None:
     assert "admin row" in listing.content.decode()
     failed.refresh_from_db()
     assert failed.status == MailStatus.QUEUED
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-1", "x"])
+def test_unusable_page_number_shows_the_first_page(admin_client, page: str) -> None:
+    mail = OutboundMailFactory()
+
+    response = admin_client.get(LIST_URL, {"page": page})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+    assert list(response.context["page"]) == [mail]
+
+
+def test_nul_in_the_reference_filter_is_ignored(admin_client) -> None:
+    mail = OutboundMailFactory()
+
+    response = admin_client.get(LIST_URL, {"reference": "T-\x00", "status": "\x00"})
+
+    assert response.status_code == 200
+    assert list(response.context["page"]) == [mail]

@@ -82,14 +82,38 @@ def test_waiting_for_customer_view_lists_open_tickets_in_waiting_statuses(
     assert listed(client, view="waiting") == ["answered"]
 
 
-def test_chosen_view_is_remembered(client, agent, open_at) -> None:
+def test_view_chosen_in_the_switcher_is_remembered(client, agent, open_at) -> None:
     open_at(0, subject="closed one", closed=True)
     open_at(1, subject="open one")
     assert listed(client) == ["open one"]
-    assert listed(client, view="closed") == ["closed one"]
+
+    response = client.post(LIST_URL, {"view": "closed", "query": "?view=open&sort=-number&page=3"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/tickets/?view=closed&sort=-number"
     agent.refresh_from_db()
     assert agent.ticket_list_view == "closed"
     assert listed(client) == ["closed one"]
+
+
+def test_view_in_the_url_is_shown_but_not_remembered(client, agent, open_at) -> None:
+    open_at(0, subject="closed one", closed=True)
+    open_at(1, subject="open one")
+
+    assert listed(client, view="closed") == ["closed one"]
+
+    agent.refresh_from_db()
+    assert agent.ticket_list_view == ""
+    assert listed(client) == ["open one"]
+
+
+def test_unknown_view_in_the_switcher_changes_nothing(client, agent) -> None:
+    response = client.post(LIST_URL, {"view": "everything"})
+
+    assert response.status_code == 302
+    assert response["Location"] == LIST_URL
+    agent.refresh_from_db()
+    assert agent.ticket_list_view == ""
 
 
 @pytest.mark.parametrize(
@@ -477,3 +501,49 @@ def test_sorting_by_the_filtered_column_keeps_the_filtered_rows(client, agent, o
     open_at(2, subject="no team", assignee=agent)
     assert listed(client, team=team.pk, sort="-team") == ["team, nobody", "team, mine"]
     assert listed(client, assignee=agent.pk, sort="assignee") == ["no team", "team, mine"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "99999999999999999999"},
+        {"page": "9" * 5000},
+        {"opened_to": "9999-12-31"},
+        {"opened_from": "0001-01-01"},
+        {"q": "router\x00"},
+        {"customer": "\x00"},
+        {"status": "99999999999999999999"},
+    ],
+    ids=["huge page", "endless page", "last date", "first date", "nul q", "nul customer", "id"],
+)
+def test_unusable_parameters_are_ignored_by_list_and_export(client, agent, open_at, params) -> None:
+    open_at(0, subject="router resets")
+
+    assert listed(client, view="all", **params) == ["router resets"]
+    export_response = client.get("/tickets/export.csv", {"view": "all", **params})
+    assert export_response.status_code == 200
+    assert "router resets" in b"".join(export_response.streaming_content).decode()
+
+
+def test_date_outside_the_calendar_range_is_reported_next_to_the_filter(client, agent) -> None:
+    response = client.get(LIST_URL, {"opened_to": "9999-12-31"})
+
+    assert response.status_code == 200
+    assert response.context["form"].has_error("opened_to")
+    assert response.context["query"].opened_to is None
+
+
+def test_bulk_with_an_id_wider_than_the_database_is_a_form_error(client, agent, open_at) -> None:
+    ticket = open_at(0)
+    huge = "99999999999999999999"
+
+    response = client.post(
+        "/tickets/bulk/",
+        {"tickets": [ticket.pk, huge], "action": "priority", "priority": priority("High").pk},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert any(huge in str(m) for m in response.context["messages"])
+    ticket.refresh_from_db()
+    assert ticket.priority.name_en != "High"

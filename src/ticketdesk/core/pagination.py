@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from ticketdesk.core.forms import parse_page
+
 
 @dataclass(frozen=True)
 class CountFreePage:
@@ -38,11 +40,8 @@ class CountFreePage:
 
 
 def page_of(rows: QuerySet[Any], number: str | int | None, *, per_page: int) -> CountFreePage:
-    """Page `number` (1-based; anything unparsable means 1) of an ordered queryset."""
-    try:
-        page = max(int(number or 1), 1)
-    except ValueError:
-        page = 1
+    """Page `number` (1-based; anything unparsable or past MAX_PAGE means 1) of a queryset."""
+    page = parse_page(number)
     start = (page - 1) * per_page
     fetched = list(rows[start : start + per_page + 1])
     return CountFreePage(

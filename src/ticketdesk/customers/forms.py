@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from ticketdesk.core.forms import PlainLabelsMixin
+from ticketdesk.core.forms import ModelIdsField, PageField, PlainLabelsMixin, SearchField
 
 from .models import (
     CONTACT_FIELDS,
@@ -28,6 +28,19 @@ CONTACT_NEEDS_NAME = _("A contact needs a name when an e-mail or phone is given.
 UNKNOWN_TYPE = _("“%(value)s” is not a customer type. Use “company” or “person”.")
 UNKNOWN_LANGUAGE = _("“%(value)s” is not a language. Use “de” or “en”.")
 UNKNOWN_CUSTOMER_NUMBER = _("No customer has the number “%(number)s”.")
+
+
+class CustomerListForm(forms.Form):
+    """The customer list's URL parameters; an unusable one is ignored."""
+
+    q = SearchField()
+    sort = forms.CharField(required=False, max_length=20)
+    page = PageField()
+
+    def value(self, name: str, default: Any = None) -> Any:
+        if not self.is_valid() and name in self.errors:
+            return default
+        return self.cleaned_data.get(name) or default
 
 
 class CustomerForm(PlainLabelsMixin, forms.ModelForm):
@@ -56,6 +69,7 @@ class ContactForm(PlainLabelsMixin, forms.ModelForm):
         model = Contact
         fields = [*CONTACT_FIELDS, "customers"]
         widgets = {"customers": forms.CheckboxSelectMultiple}
+        field_classes = {"customers": ModelIdsField}
 
     def __init__(self, *args: Any, linked: list[Customer] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

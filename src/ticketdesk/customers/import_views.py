@@ -66,7 +66,8 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 def import_confirm(request: HttpRequest) -> HttpResponse:
     check_can_edit_customers(request.user)
     stored = request.session.get(SESSION_KEY)
-    if not stored or not secrets.compare_digest(stored["token"], request.POST.get("token", "")):
+    token = request.POST.get("token", "").encode()
+    if not stored or not secrets.compare_digest(stored["token"].encode(), token):
         messages.error(request, _("This import has expired. Upload the file again."))
         return redirect("customers:import")
     if "cancel" in request.POST:

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ticketdesk.core.forms import parse_id, parse_search
 from ticketdesk.core.pagination import page_of
 from ticketdesk.core.permissions import staff_required
 from ticketdesk.core.sorting import sort_columns
 
 from . import services
-from .forms import ContactForm, CustomerForm, SupportNoteForm
+from .forms import ContactForm, CustomerForm, CustomerListForm, SupportNoteForm
 from .models import Contact, Customer, SupportNote
 from .permissions import can_edit_customers, check_can_edit_customers
 
@@ -36,15 +37,16 @@ SORTABLE = {
 
 @staff_required
 def customer_list(request: HttpRequest) -> HttpResponse:
-    term = request.GET.get("q", "").strip()
-    sort = request.GET.get("sort", "name")
+    form = CustomerListForm(request.GET)
+    term = form.value("q", "").strip()
+    sort = form.value("sort", "name")
     if sort.removeprefix("-") not in SORTABLE:
         sort = "name"
     field = SORTABLE[sort.removeprefix("-")][0]
     order = f"-{field}" if sort.startswith("-") else field
     customers = Customer.objects.search(term).order_by(order, "pk")
     context = {
-        "page": page_of(customers, request.GET.get("page"), per_page=PAGE_SIZE),
+        "page": page_of(customers, form.value("page", 1), per_page=PAGE_SIZE),
         "q": term,
         "sort": sort,
         "columns": sort_columns({key: label for key, (_f, label) in SORTABLE.items()}, sort),
@@ -76,8 +78,8 @@ def customer_search(request: HttpRequest) -> HttpResponse:
       with one ``<li role="option" data-id data-number data-name>`` per customer,
       holding a link to the customer's page; no match gives a "No customers found" item.
     """
-    term = request.GET.get("q") or request.GET.get(request.GET.get("field", "q"), "")
-    term = term.strip()
+    raw = request.GET.get("q") or request.GET.get(request.GET.get("field", "q"), "")
+    term = parse_search(raw).strip()
     customers = list(Customer.objects.search(term)[:SEARCH_LIMIT]) if term else []
     wants = request.GET.get("format", "")
     if wants == "json" or (not wants and "application/json" in request.headers.get("Accept", "")):
@@ -132,8 +134,8 @@ def contact_form(
 ) -> HttpResponse:
     check_can_edit_customers(request.user)
     contact = get_object_or_404(Contact, pk=pk) if pk else None
-    raw_pk = str(customer_pk or request.GET.get("customer", ""))
-    back_to = Customer.objects.filter(pk=raw_pk).first() if raw_pk.isdigit() else None
+    back_to_pk = customer_pk or parse_id(request.GET.get("customer"))
+    back_to = Customer.objects.filter(pk=back_to_pk).first() if back_to_pk else None
     linked = list(contact.customers.all()) if contact else [c for c in [back_to] if c]
     form = ContactForm(
         request.POST or None,

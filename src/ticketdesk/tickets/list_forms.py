@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.core.forms import BoundedDateField, ModelIdsField, PageField, SearchField
 from ticketdesk.tickets.listing import (
     COLUMNS,
     DEFAULT_SORT,
@@ -45,15 +46,15 @@ class TicketListForm(forms.Form):
 
     view = forms.ChoiceField(choices=TicketListView.choices, required=False)
     sort = forms.ChoiceField(choices=SORTS, required=False)
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    customer = forms.CharField(label=_("Customer"), required=False, max_length=200)
-    opened_from = forms.DateField(
+    q = SearchField(label=_("Search"))
+    customer = SearchField(label=_("Customer"))
+    opened_from = BoundedDateField(
         label=_("Opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    opened_to = forms.DateField(
+    opened_to = BoundedDateField(
         label=_("Opened until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    page = forms.IntegerField(min_value=1, required=False)
+    page = PageField()
 
     def __init__(self, data: QueryDict, *, choices: ListChoices, default_view: str) -> None:
         super().__init__(data, auto_id="filter-%s", label_suffix="")
@@ -96,12 +97,19 @@ class TicketListForm(forms.Form):
         )
 
 
+class ListViewChoiceForm(forms.Form):
+    """The view switcher: the view to show and remember, and the list's other parameters."""
+
+    view = forms.ChoiceField(choices=TicketListView.choices)
+    query = forms.CharField(required=False, max_length=2000)
+
+
 class BulkActionForm(forms.Form):
     """Selected tickets and one action: assign, change status or change priority."""
 
     ASSIGN, STATUS, PRIORITY = "assign", "status", "priority"
 
-    tickets = forms.ModelMultipleChoiceField(
+    tickets = ModelIdsField(
         queryset=Ticket.objects.none(),
         widget=forms.MultipleHiddenInput,
         error_messages={"required": NO_TICKETS_SELECTED},

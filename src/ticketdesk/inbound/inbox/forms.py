@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.core.forms import parse_id
 from ticketdesk.customers.models import Customer
 from ticketdesk.tickets.models import Ticket
 
@@ -39,7 +40,8 @@ class TicketChoiceForm(forms.Form):
         digits = value.lstrip("[#").rstrip("]")
         if prefix and digits.lower().startswith(prefix):
             digits = digits[len(prefix) :]
-        ticket = Ticket.objects.filter(number=int(digits)).first() if digits.isdigit() else None
+        number = parse_id(digits) if digits.isascii() else None
+        ticket = Ticket.objects.filter(number=number).first() if number else None
         if ticket is None:
             raise forms.ValidationError(NO_SUCH_TICKET, params={"value": value})
         return ticket

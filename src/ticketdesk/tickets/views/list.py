@@ -23,7 +23,7 @@ from ticketdesk.accounts.services import remember_ticket_list_view
 from ticketdesk.core.permissions import staff_required
 from ticketdesk.core.sorting import sort_columns
 from ticketdesk.tickets import export, listing
-from ticketdesk.tickets.list_forms import BulkActionForm, TicketListForm
+from ticketdesk.tickets.list_forms import BulkActionForm, ListViewChoiceForm, TicketListForm
 from ticketdesk.tickets.listing import ListChoices
 from ticketdesk.tickets.permissions import can_work_tickets
 from ticketdesk.tickets.services.bulk import BulkResult, bulk_change_tickets
@@ -32,11 +32,11 @@ from ticketdesk.tickets.services.bulk import BulkResult, bulk_change_tickets
 @staff_required
 @vary_on_headers("HX-Request")
 def ticket_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _choose_view(request)
     choices = ListChoices.load()
     form = TicketListForm(request.GET, choices=choices, default_view=request.user.ticket_list_view)
     query = form.to_query()
-    if "view" in request.GET and not form.has_error("view"):
-        remember_ticket_list_view(request.user, view=query.view)
     tickets = listing.filtered_tickets(request.user, query, choices)
     page = listing.fetch_page(
         tickets,
@@ -58,6 +58,20 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     partial = request.htmx and not request.htmx.history_restore_request
     template = "tickets/ticket_list.html" + ("#ticket-table" if partial else "")
     return render(request, template, context)
+
+
+def _choose_view(request: HttpRequest) -> HttpResponseRedirect:
+    """The view switcher posts: remember the chosen view, then show it with the other filters.
+
+    Only a POST remembers it; a GET with `?view=` shows that view and changes nothing, so a
+    link or an image in a mail cannot change what the list opens with.
+    """
+    form = ListViewChoiceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseRedirect(_list_url(""))
+    view = form.cleaned_data["view"]
+    remember_ticket_list_view(request.user, view=view)
+    return HttpResponseRedirect(_list_url(form.cleaned_data["query"], view=view))
 
 
 @staff_required
@@ -124,7 +138,14 @@ def _report(request: HttpRequest, result: BulkResult) -> None:
         )
 
 
-def _list_url(query: str) -> str:
-    """Back to the list as it was; the query string is re-encoded, the path is fixed."""
-    encoded = QueryDict(query.lstrip("?")).urlencode()
+def _list_url(query: str, *, view: str | None = None) -> str:
+    """Back to the list as it was (in `view`, from its first page, if given).
+
+    The query string is re-encoded, the path is fixed.
+    """
+    params = QueryDict(query.lstrip("?"), mutable=True)
+    if view is not None:
+        params["view"] = view
+        params.pop("page", None)
+    encoded = params.urlencode()
     return reverse("tickets:list") + (f"?{encoded}" if encoded else "")
