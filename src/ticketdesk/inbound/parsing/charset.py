@@ -35,6 +35,8 @@ _ALIASES = {
 # Seven-bit encodings: 8-bit bytes under one of these labels were written in another
 # charset (typically raw UTF-8 under an ISO-2022-JP label), so the label is ignored.
 _SEVEN_BIT = {"iso2022_jp", "iso2022_jp_2", "iso2022_kr", "utf_7"}
+# ...and when not as UTF-8, then in the 8-bit code page of the same language.
+_EIGHT_BIT_SIBLING = {"iso2022_jp": "cp932", "iso2022_jp_2": "cp932", "iso2022_kr": "cp949"}
 
 
 def normalize_charset(label: str | None) -> str | None:
@@ -52,12 +54,20 @@ def normalize_charset(label: str | None) -> str | None:
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
-    """Decode `data` as well as possible: declared charset, UTF-8, detection, Latin-1."""
+    """Decode `data` as well as possible: declared charset, UTF-8, detection, Latin-1.
+
+    A declared charset is decoded with replacement characters before any guessing
+    when only a few bytes do not fit it: one broken byte in a UTF-8 body must not
+    turn the whole text into a detector's guess.
+    """
     if not data:
         return ""
     codec = normalize_charset(charset)
     if codec in _SEVEN_BIT and any(b > 0x7F for b in data):
-        codec = None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            codec = _EIGHT_BIT_SIBLING.get(codec)
     if codec:
         try:
             return data.decode(codec)
@@ -67,18 +77,44 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if codec:
+        replaced = _decode_with_replacement(data, codec)
+        if replaced is not None:
+            return replaced
     guessed = _detect(data)
     if guessed is not None:
         return guessed
-    if codec:
-        try:
-            return data.decode(codec, errors="replace")
-        except LookupError:
-            pass
+    # A label that most 8-bit bytes contradict is wrong; the Western default reads more.
     return data.decode("cp1252" if b"\x81" not in data else "latin-1", errors="replace")
 
 
+def decode_utf8_first(data: bytes, hint: str | None = None) -> str:
+    """Raw 8-bit header bytes: UTF-8 when they are valid UTF-8 (RFC 6532), else as the hint."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_bytes(data, hint)
+
+
+def _decode_with_replacement(data: bytes, codec: str) -> str | None:
+    """The text in the declared charset, unless so many bytes fail that the label is wrong."""
+    try:
+        text = data.decode(codec, errors="replace")
+    except LookupError:
+        return None
+    non_ascii = sum(1 for b in data if b > 0x7F)
+    failures = text.count("\ufffd") - data.count("\ufffd".encode())
+    return text if failures <= max(1, non_ascii // 20) else None
+
+
+# Detectors guess short texts badly (a few Latin-1 umlauts read as Chinese); below
+# this many 8-bit bytes the Western default is the better bet.
+_MIN_DETECT_BYTES = 24
+
+
 def _detect(data: bytes) -> str | None:
+    if sum(1 for b in data[:65536] if b > 0x7F) < _MIN_DETECT_BYTES:
+        return None
     try:
         best = from_bytes(data[:65536]).best()
     except Exception:  # a detector failure only means "no guess"

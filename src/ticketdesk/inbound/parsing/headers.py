@@ -8,7 +8,7 @@ from email.header import decode_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
-from .charset import decode_bytes
+from .charset import decode_bytes, decode_utf8_first
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _MSGID = re.compile(r"<([^<>\s]+)>")
@@ -21,7 +21,7 @@ def fix_surrogates(value: str, hint: str | None = None) -> str:
     if not any("\udc80" <= ch <= "\udcff" for ch in value):
         return value
     data = value.encode("utf-8", errors="surrogateescape")
-    return decode_bytes(data, hint)
+    return decode_utf8_first(data, hint)
 
 
 def raw_header(msg: Message, name: str, hint: str | None = None) -> str | None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import email
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import policy
 from email.message import EmailMessage, Message
 
 from .headers import (
@@ -20,10 +18,15 @@ from .headers import (
 )
 from .html import sanitize_html
 from .loops import failed_recipients, is_auto_reply, is_bounce
+from .mime import parse_tree
 from .parts import ParsedAttachment, WalkResult, walk
 from .quotes import split_reply
 
 _HEADER_LINE = re.compile(rb"^(?:From |[!-9;-~]+:)")
+
+
+# The walk stopped early; the whole message is attached as it came so nothing is lost.
+TOO_COMPLEX = "MIME structure too deep or too large: kept whole as message.eml"
 
 
 class ParseError(Exception):
@@ -64,19 +67,17 @@ def parse_message(raw: bytes) -> ParsedMessage:
     """Parse `raw`; raises ParseError only when there is no message in it at all."""
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise ParseError("input is not bytes")
-    raw = _repair_header(_skip_leading_garbage(bytes(raw)))
+    original = bytes(raw)
+    raw = _end_header_block(_skip_leading_garbage(original))
     if not raw.strip():
         raise ParseError("empty message")
     try:
-        msg = email.message_from_bytes(raw, _class=EmailMessage, policy=policy.default)
-    except Exception as exc:  # the stdlib parser failing is "unparseable"
+        msg, exhausted = parse_tree(raw)
+    except Exception as exc:  # the stdlib header parser failing is "unparseable"
         raise ParseError(f"MIME structure cannot be read: {exc}") from exc
     if not msg.keys():
         raise ParseError("no header fields found")
-    try:
-        return _build(msg)
-    except RecursionError as exc:
-        raise ParseError("MIME structure nested too deeply") from exc
+    return _build(msg, original, exhausted=exhausted)
 
 
 def _skip_leading_garbage(raw: bytes) -> bytes:
@@ -93,20 +94,38 @@ def _skip_leading_garbage(raw: bytes) -> bytes:
 
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
-_FIELD_OR_FOLD = re.compile(rb"^(?:[ \t]|From |[!-9;-~]+:|$)")
+_FIELD_OR_FOLD = re.compile(rb"^(?:[ \t]|From |[!-9;-~]+:|\r?$)")
+_FIELD_NAME = re.compile(rb"^([!-9;-~]+):")
+# Names that show a header block goes on after a stray line; a body line such as
+# "Note: call me" does not.
+_KNOWN_FIELDS = re.compile(
+    rb"(?i)^(?:received|return-path|from|to|cc|bcc|subject|date|message-id|reply-to|sender|"
+    rb"in-reply-to|references|mime-version|delivered-to|importance|priority|organization|"
+    rb"user-agent|thread-\w+|dkim-signature|authentication-results|(?:x|content|list|arc|"
+    rb"resent)-[!-9;-~]+)$"
+)
 
 
-def _repair_header(raw: bytes) -> bytes:
-    # A line inside the header that is neither a field nor a continuation ends the
-    # header for the stdlib parser; broken gateways emit such lines (unfolded
-    # Received: clauses), so they are turned into continuation lines.
+def _end_header_block(raw: bytes) -> bytes:
+    """End the header at the first line that is neither a field nor a continuation.
+
+    The rest is the body (a mailer that forgot the blank line); only when known
+    header fields follow the stray line is it a field broken over lines by a
+    gateway (unfolded Received: clauses) and turned into a continuation line.
+    """
     match = _HEADER_END.search(raw)
     end = match.start() if match else len(raw)
     lines = raw[:end].split(b"\n")
-    if all(_FIELD_OR_FOLD.match(line) for line in lines[1:]):
+    stray = next((i for i, line in enumerate(lines) if i and not _FIELD_OR_FOLD.match(line)), None)
+    if stray is None:
         return raw
-    fixed = [lines[0]] + [line if _FIELD_OR_FOLD.match(line) else b" " + line for line in lines[1:]]
-    return b"\n".join(fixed) + raw[end:]
+    later_fields = (_FIELD_NAME.match(line) for line in lines[stray + 1 :])
+    if any(found and _KNOWN_FIELDS.match(found.group(1)) for found in later_fields):
+        fixed = [line if _FIELD_OR_FOLD.match(line) else b" " + line for line in lines[1:]]
+        return b"\n".join([lines[0], *fixed]) + raw[end:]
+    eol = b"\r\n" if lines[stray - 1].endswith(b"\r") else b"\n"
+    head = b"\n".join(lines[:stray])
+    return head + b"\n" + eol + raw[len(head) + 1 :]
 
 
 def _body_hint(msg: Message) -> str | None:
@@ -118,7 +137,7 @@ def _body_hint(msg: Message) -> str | None:
     return None
 
 
-def _build(msg: EmailMessage) -> ParsedMessage:
+def _build(msg: EmailMessage, original: bytes, *, exhausted: bool) -> ParsedMessage:
     hint = _body_hint(msg)
     parsed = ParsedMessage()
     parsed.message_id = parse_message_id(raw_header(msg, "message-id"))
@@ -133,10 +152,22 @@ def _build(msg: EmailMessage) -> ParsedMessage:
     parsed.defects = [type(d).__name__ for d in msg.defects][:20]
 
     result = WalkResult()
-    walk(msg, result)
+    try:
+        walk(msg, result)
+    except Exception as exc:  # the headers and the raw message must survive any MIME oddity
+        parsed.defects.append(f"MIME walk gave up: {type(exc).__name__}")
+        result, exhausted = WalkResult(), True
+    if exhausted:
+        parsed.defects.append(TOO_COMPLEX)
+        result.attachments.append(
+            ParsedAttachment(
+                filename="message.eml", content_type="message/rfc822", content=original
+            )
+        )
     parsed.attachments = result.attachments
     text = "\n\n".join(t.strip("\r\n") for t in result.texts if t.strip())
-    parsed.html = sanitize_html("\n".join(result.htmls)) if result.has_html else ""
+    rendered = result.has_html and not result.html_too_large
+    parsed.html = sanitize_html("\n".join(result.htmls)) if rendered else ""
     parsed.text = _normalize_newlines(text).strip("\n") if text.strip() else ""
     parsed.new_text, parsed.quoted_text = split_reply(parsed.text)
 
