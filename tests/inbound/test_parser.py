@@ -42,15 +42,28 @@ def test_encoded_subject_keeps_its_whitespace() -> None:
     "header",
     [
         "Auto-Submitted: auto-replied",
-        "Precedence: bulk",
-        "Precedence: junk",
-        "Precedence: list",
         "X-Autoreply: yes",
         "X-Autorespond: Out of office",
     ],
 )
 def test_auto_reply_headers_are_recognised(header: str) -> None:
     assert parse_message(_mail(BASE + header)).is_auto_reply
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Precedence: bulk",
+        "Precedence: junk",
+        "Precedence: list",
+        "List-Id: <users.lists.example.com>",
+        "List-Unsubscribe: <mailto:leave@lists.example.com>",
+    ],
+)
+def test_list_and_bulk_mail_is_no_auto_reply_and_gets_none(header: str) -> None:
+    parsed = parse_message(_mail(BASE + header))
+    assert not parsed.is_auto_reply
+    assert parsed.no_auto_reply
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,13 @@ from .headers import (
     raw_header,
 )
 from .html import sanitize_html
-from .loops import failed_recipients, is_auto_reply, is_bounce
+from .loops import (
+    failed_recipients,
+    is_auto_reply,
+    is_bounce,
+    list_addresses,
+    wants_no_auto_reply,
+)
 from .mime import parse_tree
 from .parts import ParsedAttachment, WalkResult, walk
 from .quotes import split_reply
@@ -53,6 +59,9 @@ class ParsedMessage:
     is_auto_reply: bool = False
     is_bounce: bool = False
     bounced_recipients: list[str] = field(default_factory=list)
+    # List, bulk, no-reply and null-sender mail: a ticket, but no automatic answer.
+    no_auto_reply: bool = False
+    list_addresses: list[str] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
 
     @property
@@ -172,7 +181,9 @@ def _build(msg: EmailMessage, original: bytes, *, exhausted: bool) -> ParsedMess
     parsed.new_text, parsed.quoted_text = split_reply(parsed.text)
 
     parsed.is_bounce = is_bounce(msg, parsed.from_address, parsed.subject)
-    parsed.is_auto_reply = parsed.is_bounce or is_auto_reply(msg, parsed.subject)
+    parsed.is_auto_reply = parsed.is_bounce or is_auto_reply(msg, parsed.subject, lists=False)
+    parsed.no_auto_reply = parsed.is_auto_reply or wants_no_auto_reply(msg, parsed.from_address)
+    parsed.list_addresses = list_addresses(msg)
     if parsed.is_bounce:
         parsed.bounced_recipients = failed_recipients(msg, result.reports, parsed.text)
     return parsed

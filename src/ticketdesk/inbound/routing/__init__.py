@@ -10,6 +10,7 @@ Order of decisions (first that applies):
    an internal note. A customer reply to a closed ticket reopens
    it, or with INBOUND_CLOSED_TICKET_REPLY = "new" opens a linked follow-up ticket.
 3. Auto-replies and bounces that thread nowhere wait in the inbox; they never open one.
+   List, bulk and no-reply mail opens a ticket like any other, without a confirmation.
 4. Mail filters are tried in order; the first match applies. "Do not create a ticket"
    holds the message in the inbox; its other actions shape the new ticket.
 5. A sender over the throttle limit waits in the inbox.

@@ -68,12 +68,14 @@ def texts_of(parsed: ParsedMessage) -> tuple[str, str]:
 def copied_addresses(parsed: ParsedMessage) -> list[str]:
     """The mail's other recipients (To and Cc), who keep hearing about the new ticket.
 
-    Our own addresses (the support address and the IMAP mailboxes), the sender
-    and malformed addresses are left out, so the ticket never mails itself.
+    Our own addresses (the support address and the IMAP mailboxes), the sender,
+    a mailing list's posting address and malformed addresses are left out, so the
+    ticket never mails itself or a whole list.
     """
     ours = {settings.SUPPORT_EMAIL.lower(), settings.DEFAULT_FROM_EMAIL.lower()}
     ours |= {name.lower() for name in Mailbox.objects.values_list("username", flat=True)}
     ours.add(parsed.from_address.lower())
+    ours.update(parsed.list_addresses)
     copied: dict[str, str] = {}
     for address in [*parsed.to, *parsed.cc]:
         address = address.strip()
@@ -105,11 +107,12 @@ def open_ticket_from(
 
     A filter that closes at once sends nothing: such filters catch machine mail
     (monitoring, newsletters), and a confirmation plus a closing notice would
-    only start a conversation with a robot.
+    only start a conversation with a robot. List, bulk and no-reply mail gets no
+    confirmation either (RFC 3834 section 2: never answer it automatically).
     """
     closes = mail_filter is not None and mail_filter.close
     text, quoted = texts_of(parsed)
-    with suppressed() if closes else nullcontext():
+    with suppressed() if closes or parsed.no_auto_reply else nullcontext():
         ticket = open_ticket(
             customer=customer,
             subject=(subject or parsed.subject).strip() or gettext("(no subject)"),

@@ -10,20 +10,23 @@ from ticketdesk.tickets.models import Ticket, TicketCC
 
 @transaction.atomic
 def record_bounce(ticket: Ticket, *, email: str, reason: str = "") -> bool:
-    """Mark `email` as undeliverable on the ticket: a copied address or the requester.
+    """Mark `email` as undeliverable on the ticket, and wherever else it is copied.
 
-    Writes TicketCC.bounced_at/bounce_reason (bounced copied addresses get no more
-    updates) or Ticket.requester_bounced_at/requester_bounce_reason. No event, no
-    mail. Returns False when the address is neither on the ticket.
+    Writes Ticket.requester_bounced_at/requester_bounce_reason when it is the
+    ticket's requester, and TicketCC.bounced_at/bounce_reason on this ticket and on
+    every other ticket that copies the address and has not marked it yet (bounced
+    copied addresses get no more updates, so one report stops the mail to a dead
+    address everywhere). No event, no mail. Returns False, marking nothing, when the
+    address is neither on this ticket: a report about an address the ticket never
+    mailed is no evidence about that address.
     """
     email = email.strip().lower()
     if not email:
         return False
     now = timezone.now()
     reason = reason[:500]
-    marked = TicketCC.objects.filter(ticket=ticket, email__iexact=email).update(
-        bounced_at=now, bounce_reason=reason
-    )
+    copied = TicketCC.objects.filter(email__iexact=email)
+    marked = copied.filter(ticket=ticket).update(bounced_at=now, bounce_reason=reason)
     requester_email = (
         ticket.requester.email if ticket.requester_id else ticket.requester_email
     ).lower()
@@ -33,4 +36,6 @@ def record_bounce(ticket: Ticket, *, email: str, reason: str = "") -> bool:
         )
         ticket.requester_bounced_at, ticket.requester_bounce_reason = now, reason
         marked += 1
+    if marked:
+        copied.filter(bounced_at__isnull=True).update(bounced_at=now, bounce_reason=reason)
     return bool(marked)
