@@ -86,7 +86,11 @@ def test_400_page_shows_the_message_of_an_invalid_parameter() -> None:
 
 def test_oversized_request_gets_the_413_page(client: Client, settings: Settings) -> None:
     settings.ANONYMOUS_REQUEST_MAX_BYTES = 1000
-    response = client.post("/accounts/login/", {"username": "x" * 5000, "password": "y"})
+    response = client.post(
+        "/accounts/login/",
+        {"username": "x" * 5000, "password": "y"},
+        headers={"accept-language": "en"},
+    )
     html = assert_error_page(response, 413, "Request too large")
     assert "1000" in html.replace("\xa0", " ") or "1,000" in html or "1.000" in html
 
@@ -94,7 +98,8 @@ def test_oversized_request_gets_the_413_page(client: Client, settings: Settings)
 @pytest.mark.urls("tests.test_error_pages")
 def test_failing_view_gets_the_500_page(client: Client) -> None:
     client.raise_request_exception = False
-    assert_error_page(client.get("/broken/"), 500, "Something went wrong on our side")
+    response = client.get("/broken/", headers={"accept-language": "en"})
+    assert_error_page(response, 500, "Something went wrong on our side")
 
 
 def test_500_page_renders_without_the_database(django_assert_num_queries) -> None:
