@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.db.models import Count, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ticketdesk.core.admin import ServiceErrorsAdmin
+from ticketdesk.core.admin import CheckedAdmin, CheckedIdsMixin, ServiceErrorsAdmin
 
 from . import services
 from .models import PasswordResetRequest, Team, User
@@ -98,8 +100,16 @@ class UserAdmin(ServiceErrorsAdmin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(CheckedIdsMixin, DjangoGroupAdmin):
+    """Django's group admin, its permission ids checked like every other admin's ids."""
+
+
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(CheckedAdmin):
     list_display = ("name", "member_count", "is_active")
     list_editable = ("is_active",)
     search_fields = ("name",)
@@ -115,7 +125,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(PasswordResetRequest)
-class PasswordResetRequestAdmin(admin.ModelAdmin):
+class PasswordResetRequestAdmin(CheckedAdmin):
     """What the password-reset throttle counts: read-only, and pruned after its window."""
 
     list_display = ("requested_at", "ip_address", "address_digest")

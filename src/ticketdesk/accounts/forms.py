@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from ticketdesk.core.forms import PlainLabelsMixin
+from ticketdesk.core.forms import ModelIdsField, PlainLabelsMixin
 
 from .models import STAFF_ROLES, Team, User
 
@@ -85,7 +85,7 @@ class ProfileForm(forms.ModelForm):
 class UserForm(PlainLabelsMixin, forms.ModelForm):
     """An administrator's view of a user: role, Support-team flag, teams and language."""
 
-    teams = forms.ModelMultipleChoiceField(
+    teams = ModelIdsField(
         queryset=Team.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -110,7 +110,7 @@ class UserForm(PlainLabelsMixin, forms.ModelForm):
 
 
 class TeamForm(PlainLabelsMixin, forms.ModelForm):
-    members = forms.ModelMultipleChoiceField(
+    members = ModelIdsField(
         queryset=User.objects.filter(role__in=STAFF_ROLES),
         required=False,
         widget=forms.CheckboxSelectMultiple,

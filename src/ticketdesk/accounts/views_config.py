@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ticketdesk.core.feedback import run_and_report
+from ticketdesk.core.forms import parse_search
 from ticketdesk.core.pagination import page_of
 from ticketdesk.core.permissions import admin_required
 
@@ -29,7 +30,7 @@ def _base_url(request: HttpRequest) -> str:
 
 @admin_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    term = request.GET.get("q", "").strip()
+    term = parse_search(request.GET.get("q")).strip()
     users = User.objects.prefetch_related("teams")
     if term:
         users = users.filter(Q(email__icontains=term) | Q(full_name__icontains=term))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ticketdesk.core.admin import LargeTableAdmin
+from ticketdesk.core.admin import CheckedIdsMixin, LargeTableAdmin
 
 from .models import Contact, Customer, SupportNote
 
 
-class ContactLinkInline(admin.TabularInline):
+class ContactLinkInline(CheckedIdsMixin, admin.TabularInline):
     """The customer's contacts (a contact can belong to several customers)."""
 
     model = Contact.customers.through
@@ -20,7 +20,7 @@ class ContactLinkInline(admin.TabularInline):
     verbose_name_plural = _("contacts")
 
 
-class SupportNoteInline(admin.StackedInline):
+class SupportNoteInline(CheckedIdsMixin, admin.StackedInline):
     model = SupportNote
     extra = 0
 

@@ -7,13 +7,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.core.admin import CheckedAdmin
 from ticketdesk.inbound.models import InboundMessage
 
 RAW_PREVIEW_LIMIT = 200_000
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(CheckedAdmin):
     list_display = [
         "received_at",
         "status",

@@ -8,12 +8,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ticketdesk.core.admin import CheckedAdmin
 from ticketdesk.outbox.models import RETRYABLE_STATUSES, OutboundMail
 from ticketdesk.outbox.services import requeue
 
 
 @admin.register(OutboundMail)
-class OutboundMailAdmin(admin.ModelAdmin):
+class OutboundMailAdmin(CheckedAdmin):
     list_display = ["created_at", "status", "kind", "reference", "subject", "attempts", "sent_at"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["message_id", "reference", "subject"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ticketdesk.accounts.models import STAFF_ROLES, User
 from ticketdesk.core.admin import LargeTableAdmin, ServiceErrorsAdmin
+from ticketdesk.core.forms import parse_id
 from ticketdesk.tickets import services
 from ticketdesk.tickets.forms import CHANGEABLE_FIELDS
 from ticketdesk.tickets.models import Ticket, TicketCC, TicketReadMark, TicketSequence
@@ -40,7 +41,9 @@ class AssigneeFilter(admin.SimpleListFilter):
         if self.value() == "none":
             return queryset.filter(assignee__isnull=True)
         if self.value():
-            return queryset.filter(assignee_id=self.value())
+            # A hand-edited URL may hold anything; no user has a non-id for a key.
+            agent_id = parse_id(self.value())
+            return queryset.filter(assignee_id=agent_id) if agent_id else queryset.none()
         return queryset
 
 

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from ticketdesk.core.admin import CheckedAdmin
 from ticketdesk.tickets.models import (
     Attachment,
     Message,
@@ -62,7 +63,7 @@ class TicketMailAdmin(HistoryAdmin):
 
 
 @admin.register(NotificationTemplate)
-class NotificationTemplateAdmin(admin.ModelAdmin):
+class NotificationTemplateAdmin(CheckedAdmin):
     """Edited on Configuration → Notification texts (with preview); shown here for inspection."""
 
     list_display = ("event", "language", "subject", "updated_at")
