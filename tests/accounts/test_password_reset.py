@@ -22,7 +22,8 @@ NEW_PASSWORD = "a-long-Passphrase-42"
 
 
 def request_reset(client, email: str, *, ip: str = "192.0.2.1"):
-    return client.post(RESET, {"email": email}, REMOTE_ADDR=ip)
+    # Anonymous pages default to German; these tests read the English texts.
+    return client.post(RESET, {"email": email}, REMOTE_ADDR=ip, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_requests_for_one_address_are_limited_and_no_mail_goes_out_beyond(

@@ -20,7 +20,13 @@ WRONG = "wrong"
 
 
 def post_login(client, email: str, password: str = WRONG, *, ip: str = "192.0.2.1"):
-    return client.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=ip)
+    # Anonymous pages default to German; these tests read the English texts.
+    return client.post(
+        LOGIN,
+        {"username": email, "password": password},
+        REMOTE_ADDR=ip,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 def signed_in(client) -> bool:
