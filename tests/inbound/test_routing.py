@@ -273,8 +273,14 @@ def test_same_message_delivered_twice_makes_one_entry(contact: Contact) -> None:
     raw = compose(sender=contact.email, message_id="<twice@customer.example>")
     first = deliver(raw)
     again = deliver(b"Received: from mx2.example.com\r\n" + raw)
-    assert again.pk == first.pk
+    assert again.status == InboundStatus.REPEAT
+    assert (again.original, again.ticket, again.ticket_message) == (
+        first,
+        first.ticket,
+        first.ticket_message,
+    )
     assert Ticket.objects.count() == 1
+    assert not InboundMessage.objects.needing_decision().exists()
     assert Message.objects.filter(message_id="<twice@customer.example>").count() == 1
 
 

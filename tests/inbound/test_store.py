@@ -1,4 +1,4 @@
-"""Storing raw mail first, exactly once per Message-ID or per bytes."""
+"""Storing raw mail first, exactly once per bytes (line endings aside)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,45 @@ MESSAGE = (
 
 
 @pytest.mark.django_db
-def test_same_message_id_is_recorded_once() -> None:
+def test_other_bytes_under_a_known_message_id_are_stored_and_linked_to_the_first() -> None:
     first, created = store_raw_message(MESSAGE, source=InboundSource.PIPE)
     redelivered = MESSAGE.replace(b"From:", b"Received: by mx2\r\nFrom:")
     second, created_again = store_raw_message(redelivered, source=InboundSource.IMAP)
+    third, _ = store_raw_message(redelivered + b"P.S.\r\n", source=InboundSource.IMAP)
     assert created
-    assert not created_again
-    assert second.pk == first.pk
-    assert first.message_id == "abc-1@example.com"
+    assert created_again
+    assert first.message_id == second.message_id == "abc-1@example.com"
+    assert first.original is None
+    assert second.original == first
+    assert third.original == first
+    assert InboundMessage.objects.get(pk=second.pk).raw_bytes == redelivered
+
+
+@pytest.mark.django_db
+def test_the_same_message_with_crlf_lf_or_cr_line_endings_is_one_message() -> None:
+    first, created = store_raw_message(MESSAGE, source=InboundSource.PIPE)
+    as_lf, lf_created = store_raw_message(MESSAGE.replace(b"\r\n", b"\n"), source="file")
+    as_cr, cr_created = store_raw_message(MESSAGE.replace(b"\r\n", b"\r"), source="file")
+    assert (created, lf_created, cr_created) == (True, False, False)
+    assert as_lf.pk == as_cr.pk == first.pk
     assert InboundMessage.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("eol", [b"\r\n", b"\n", b"\r"])
+def test_message_id_is_read_with_any_line_ending(eol: bytes) -> None:
+    raw = MESSAGE.replace(
+        b"Message-ID: <abc-1@example.com>", b"Message-ID:\r\n <abc-1@example.com>"
+    )
+    inbound, _ = store_raw_message(raw.replace(b"\r\n", eol), source=InboundSource.FILE)
+    assert inbound.message_id == "abc-1@example.com"
+
+
+@pytest.mark.django_db
+def test_a_message_id_in_the_body_is_not_the_message_id() -> None:
+    raw = b"From: a@example.com\rSubject: x\r\rMessage-ID: <body@example.com>\r"
+    inbound, _ = store_raw_message(raw, source=InboundSource.FILE)
+    assert inbound.message_id == ""
 
 
 @pytest.mark.django_db
@@ -67,9 +97,9 @@ def test_losing_a_store_race_returns_the_winners_row(monkeypatch: pytest.MonkeyP
     real_find = services._find_stored
     calls = []
 
-    def find_nothing_first(digest: str, message_id: str) -> InboundMessage | None:
-        calls.append(message_id)
-        return None if len(calls) == 1 else real_find(digest, message_id)
+    def find_nothing_first(digest: str) -> InboundMessage | None:
+        calls.append(digest)
+        return None if len(calls) == 1 else real_find(digest)
 
     monkeypatch.setattr(services, "_find_stored", find_nothing_first)
     loser, created = store_raw_message(MESSAGE, source=InboundSource.IMAP)

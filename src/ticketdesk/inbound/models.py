@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +24,9 @@ class InboundStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     NEEDS_REVIEW = "needs_review", _("Needs review")
     DISCARDED = "discarded", _("Discarded")
+    # The same Message-ID with the same content (text and attachments) as a message
+    # stored before, with other bytes (another mailbox's Received lines): shown nowhere.
+    REPEAT = "repeat", _("Repeat delivery")
 
 
 class ReviewReason(models.TextChoices):
@@ -60,8 +62,21 @@ class InboundMessage(models.Model):
     raw = models.BinaryField(_("raw message"), blank=True, editable=False)
     raw_file = models.FileField(_("raw message file"), blank=True, max_length=300, editable=False)
     size = models.PositiveBigIntegerField(_("size"), default=0)
+    # Of the bytes with line endings made LF: one message arriving as CRLF from an MTA
+    # and as LF from a file is one message.
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
     message_id = models.CharField(_("Message-ID"), max_length=998, blank=True, db_index=True)
+    original = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reuses",
+        verbose_name=_("first message with this Message-ID"),
+    )
+    # Hash of the text and the attachments' bytes, which decides whether a message with
+    # a known Message-ID is a repeat delivery or other mail reusing the ID.
+    fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     source = models.CharField(_("source"), max_length=10, choices=InboundSource.choices)
     mailbox = models.CharField(_("mailbox"), max_length=200, blank=True)
@@ -122,12 +137,6 @@ class InboundMessage(models.Model):
         verbose_name = _("incoming message")
         verbose_name_plural = _("incoming messages")
         ordering = ["-received_at", "-pk"]
-        constraints = [
-            # The same Message-ID delivered twice (two mailboxes, an MTA retry) is one message.
-            models.UniqueConstraint(
-                fields=["message_id"], condition=~Q(message_id=""), name="inbound_unique_message_id"
-            ),
-        ]
         indexes = [
             models.Index(fields=["status", "-received_at"], name="inbound_status_received_idx"),
         ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ticketdesk.tickets.services.attachments import atomic_with_files
@@ -19,26 +19,29 @@ from . import routing
 from .models import InboundMessage, InboundStatus, ReviewReason
 from .parsing import ParsedMessage, ParseError, parse_message
 from .parsing.headers import parse_message_id
+from .parsing.message import without_controls
 
 logger = logging.getLogger(__name__)
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
-_MESSAGE_ID = re.compile(
-    rb"^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE
-)
+_MESSAGE_ID = re.compile(rb"^message-id:[ \t]*((?:.*)(?:\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 PARSE_ERROR_INTERNAL = "internal error while parsing: %s"
 ROUTING_ERROR = "could not be added to a ticket: %s"
 
 
+def normalized_line_endings(raw: bytes) -> bytes:
+    """`raw` with CRLF and lone CR made LF: the form messages are compared in."""
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
 def extract_message_id(raw: bytes) -> str:
     """The Message-ID from the header block, read without parsing the message."""
-    match = _HEADER_END.search(raw)
-    head = raw[: match.start()] if match else raw[:65536]
-    found = _MESSAGE_ID.search(head)
+    head = normalized_line_endings(raw[:65536])
+    end = head.find(b"\n\n")
+    found = _MESSAGE_ID.search(head[:end] if end != -1 else head)
     if not found:
         return ""
-    value = re.sub(rb"\r?\n[ \t]+", b" ", found.group(1)).decode("ascii", errors="replace")
-    return parse_message_id(value)
+    value = re.sub(rb"\n[ \t]+", b" ", found.group(1)).decode("ascii", errors="replace")
+    return without_controls(parse_message_id(value))
 
 
 def store_raw_message(
@@ -51,23 +54,25 @@ def store_raw_message(
 ) -> tuple[InboundMessage, bool]:
     """Record `raw` once, before anything else looks at it.
 
-    Returns (message, created). The same Message-ID, or the same bytes when there is
-    no Message-ID, returns the row stored first with created=False; two processes
-    storing the same message at once race on the unique constraints, and the loser
-    returns the winner's row.
+    Returns (message, created). The same bytes (line endings aside) return the row
+    stored first with created=False; two processes storing them at once race on the
+    unique hash, and the loser returns the winner's row. Other bytes under a known
+    Message-ID are a new row linked to the first (`original`); routing tells a repeat
+    delivery from other mail reusing the ID.
     """
     raw = bytes(raw)
-    digest = hashlib.sha256(raw).hexdigest()
-    message_id = extract_message_id(raw)
-    existing = _find_stored(digest, message_id)
+    digest = hashlib.sha256(normalized_line_endings(raw)).hexdigest()
+    existing = _find_stored(digest)
     if existing is not None:
         return existing, False
+    message_id = extract_message_id(raw)
     fields = {
         "sha256": digest,
         "message_id": message_id,
+        "original_id": _first_with(message_id),
         "size": len(raw),
         "source": source,
-        "mailbox": mailbox[:200],
+        "mailbox": without_controls(mailbox)[:200],
         "imap_uidvalidity": imap_uidvalidity,
         "imap_uid": imap_uid,
     }
@@ -79,19 +84,21 @@ def store_raw_message(
         with transaction.atomic():
             return InboundMessage.objects.create(**fields), True
     except IntegrityError:
-        existing = _find_stored(digest, message_id)
+        existing = _find_stored(digest)
         if existing is None:
             raise
         return existing, False
 
 
-def _find_stored(digest: str, message_id: str) -> InboundMessage | None:
-    queryset = InboundMessage.objects.without_raw()
-    if message_id:
-        found = queryset.filter(message_id=message_id).first()
-        if found is not None:
-            return found
-    return queryset.filter(sha256=digest).first()
+def _find_stored(digest: str) -> InboundMessage | None:
+    return InboundMessage.objects.without_raw().filter(sha256=digest).first()
+
+
+def _first_with(message_id: str) -> int | None:
+    if not message_id:
+        return None
+    rows = InboundMessage.objects.filter(message_id=message_id).order_by("pk")
+    return rows.values_list("pk", flat=True).first()
 
 
 def _store_file(raw: bytes, digest: str) -> str:
@@ -123,29 +130,38 @@ def parse_inbound(inbound: InboundMessage) -> ParsedMessage | None:
     inbound.is_auto_reply = parsed.is_auto_reply
     inbound.is_bounce = parsed.is_bounce
     inbound.bounced_recipients = parsed.bounced_recipients
+    inbound.fingerprint = routing.fingerprint_of(parsed)
     inbound.status = InboundStatus.PARSED
     inbound.parse_error = ""
     inbound.review_reason = ""
-    inbound.save(
-        update_fields=[
-            "from_address",
-            "from_name",
-            "subject",
-            "is_auto_reply",
-            "is_bounce",
-            "bounced_recipients",
-            "status",
-            "parse_error",
-            "review_reason",
-        ]
-    )
+    try:
+        with transaction.atomic():
+            inbound.save(update_fields=PARSED_FIELDS)
+    except Exception as exc:  # a value the database refuses must not leave the row pending
+        logger.exception("inbound %s: parse result not recorded", inbound.pk)
+        _mark_failed(inbound, PARSE_ERROR_INTERNAL % exc)
+        return None
     return parsed
+
+
+PARSED_FIELDS = [
+    "from_address",
+    "from_name",
+    "subject",
+    "is_auto_reply",
+    "is_bounce",
+    "bounced_recipients",
+    "fingerprint",
+    "status",
+    "parse_error",
+    "review_reason",
+]
 
 
 def _mark_failed(inbound: InboundMessage, error: str) -> None:
     inbound.status = InboundStatus.FAILED
     inbound.review_reason = ReviewReason.UNPARSEABLE
-    inbound.parse_error = error[:10000]
+    inbound.parse_error = without_controls(error, multiline=True)[:10000]
     inbound.processed_at = timezone.now()
     inbound.save(update_fields=["status", "review_reason", "parse_error", "processed_at"])
 
@@ -169,6 +185,7 @@ def route_message(inbound: InboundMessage, parsed: ParsedMessage | None = None) 
     try:
         # A failed routing also takes back the attachment files it wrote.
         with atomic_with_files():
+            _lock_message_id(inbound.message_id)
             locked = InboundMessage.objects.select_for_update().without_raw().get(pk=inbound.pk)
             if locked.processed_at is None:
                 _record_outcome(locked, routing.route(locked, parsed))
@@ -193,6 +210,15 @@ ROUTING_FIELDS = [
 ]
 
 
+def _lock_message_id(message_id: str) -> None:
+    """Routing of mail under one Message-ID goes one at a time (a repeat or not is decided
+    against what the others made), serialized on the first row stored with the ID."""
+    # SQLite has no row locks (the query would be a plain read); PostgreSQL does.
+    if message_id and connection.features.has_select_for_update:
+        first = InboundMessage.objects.filter(message_id=message_id).order_by("pk")
+        list(first.select_for_update().values_list("pk", flat=True)[:1])
+
+
 def _parsed_again(inbound: InboundMessage) -> ParsedMessage | None:
     if inbound.status == InboundStatus.PENDING:
         return parse_inbound(inbound)
@@ -209,7 +235,9 @@ def _record_outcome(inbound: InboundMessage, outcome: routing.Outcome) -> None:
     inbound.ticket_message = outcome.message
     inbound.mail_filter = outcome.mail_filter
     inbound.processed_at = timezone.now()
-    if outcome.review_reason:
+    if outcome.repeat:
+        inbound.status = InboundStatus.REPEAT
+    elif outcome.review_reason:
         inbound.status = InboundStatus.NEEDS_REVIEW
         inbound.review_reason = outcome.review_reason
     inbound.save(update_fields=ROUTING_FIELDS)
@@ -219,7 +247,7 @@ def _mark_routing_failed(inbound: InboundMessage, exc: Exception) -> None:
     InboundMessage.objects.filter(pk=inbound.pk, processed_at__isnull=True).update(
         status=InboundStatus.NEEDS_REVIEW,
         review_reason=ReviewReason.ROUTING_FAILED,
-        parse_error=(ROUTING_ERROR % exc)[:10000],
+        parse_error=without_controls(ROUTING_ERROR % exc, multiline=True)[:10000],
         processed_at=timezone.now(),
     )
 
@@ -231,12 +259,18 @@ class IngestResult:
 
 
 def ingest_raw_message(raw: bytes, *, source: str) -> IngestResult:
-    """Store, parse and route one message; a repeat delivery is stored and routed once.
+    """Store, parse and route one message; the same bytes are stored and routed once.
 
-    Only storing may raise (the caller reports "not stored"); parsing and routing
-    problems end up on the stored row. A message stored before but never routed (the
-    process died in between) is routed now.
+    Only storing may raise (the caller reports "not stored"); once the bytes are
+    stored, parsing and routing problems end up on the row, which then waits in the
+    inbox. A message stored before but never routed (the process died in between)
+    is routed now.
     """
     inbound, created = store_raw_message(raw, source=source)
-    route_message(inbound)
+    try:
+        route_message(inbound)
+    except Exception as exc:  # stored is stored: the row must not stay pending unseen
+        logger.exception("inbound %s: processing failed", inbound.pk)
+        _mark_routing_failed(inbound, exc)
+        inbound.refresh_from_db(fields=ROUTING_FIELDS)
     return IngestResult(inbound=inbound, created=created)

@@ -4,7 +4,7 @@ Per message: download (BODY.PEEK[], so \\Seen stays as it was), store the raw by
 (committed), record the UID as progress (its own statement, after the store), route,
 then apply the mailbox's after-import action. A fetcher killed between the store and
 the progress write downloads that message again next time, and the store returns the
-row it already has (same Message-ID, or same bytes): stored once, routed once. A
+row it already has (same bytes, line endings aside): stored once, routed once. A
 fetcher killed after the progress write leaves a stored but unrouted row, which the
 next run routes before it looks for new mail.
 """

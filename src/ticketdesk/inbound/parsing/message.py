@@ -86,7 +86,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         raise ParseError(f"MIME structure cannot be read: {exc}") from exc
     if not msg.keys():
         raise ParseError("no header fields found")
-    return _build(msg, original, exhausted=exhausted)
+    return _without_controls(_build(msg, original, exhausted=exhausted))
 
 
 def _skip_leading_garbage(raw: bytes) -> bytes:
@@ -201,3 +201,28 @@ def _swap(pair: tuple[str, str]) -> tuple[str, str]:
 
 def _normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# PostgreSQL refuses NUL in text, and no C0 control means anything to a reader; text
+# keeps tab and line breaks, one-line fields (subject, names, addresses) keep tab only.
+_CONTROLS_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROLS_IN_LINE = re.compile("[\x00-\x08\x0a-\x1f]")
+_MULTILINE_FIELDS = {"text", "html", "new_text", "quoted_text"}
+
+
+def without_controls(value: str, *, multiline: bool = False) -> str:
+    """`value` without the C0 control characters a database or a page cannot take."""
+    return (_CONTROLS_IN_TEXT if multiline else _CONTROLS_IN_LINE).sub("", value)
+
+
+def _without_controls(parsed: ParsedMessage) -> ParsedMessage:
+    for name, value in vars(parsed).items():
+        if isinstance(value, str):
+            setattr(parsed, name, without_controls(value, multiline=name in _MULTILINE_FIELDS))
+        elif isinstance(value, list) and value and isinstance(value[0], str):
+            setattr(parsed, name, [without_controls(item) for item in value])
+    for item in parsed.attachments:
+        item.filename = without_controls(item.filename)
+        item.content_type = without_controls(item.content_type)
+        item.content_id = without_controls(item.content_id)
+    return parsed

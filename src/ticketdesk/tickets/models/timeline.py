@@ -58,6 +58,13 @@ class Message(models.Model):
     is_automatic = models.BooleanField(
         _("automatic"), default=False, help_text=_("An auto-reply or delivery report.")
     )
+    # Another mail arrived under the Message-ID of a message already on record (broken
+    # mailers, scanners, or a spoofed ID): agents see it marked.
+    message_id_reused = models.BooleanField(
+        _("Message-ID reused"),
+        default=False,
+        help_text=_("An e-mail with the Message-ID of an earlier, different e-mail."),
+    )
     changeset = models.UUIDField(_("change-set"), null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()

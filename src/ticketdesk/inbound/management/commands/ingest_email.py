@@ -9,11 +9,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from ticketdesk.inbound.models import InboundMessage, InboundSource
+from ticketdesk.inbound.models import InboundMessage, InboundSource, InboundStatus
 from ticketdesk.inbound.services import ingest_raw_message
 
 
 class Command(BaseCommand):
+    # Exit status 0: every message's bytes are stored (parsing and routing problems wait in
+    # the inbox); 75 (EX_TEMPFAIL): some could not be stored, so the MTA retries them.
     help = "Store and process e-mail messages (RFC 5322) from files, or one from standard input."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,8 +44,16 @@ class Command(BaseCommand):
 
     @staticmethod
     def _outcome(inbound: InboundMessage, *, created: bool) -> str:
-        """The ticket number, or "inbox: <reason>" for a message waiting for a decision."""
-        if inbound.ticket_id:
+        """The ticket number, or "inbox: <reason>" for a message waiting for a decision.
+
+        A repeat delivery (other bytes, same Message-ID and content) is stored but
+        adds nothing, and says so.
+        """
+        if inbound.status == InboundStatus.REPEAT:
+            label = _("repeat of inbound #%(pk)s") % {"pk": inbound.original_id or inbound.pk}
+            if inbound.ticket_id:
+                label = f"{inbound.ticket.reference} ({label})"
+        elif inbound.ticket_id:
             label = inbound.ticket.reference
         elif inbound.review_reason:
             label = f"inbox: {inbound.review_reason}"
