@@ -548,6 +548,29 @@ def test_mail_html_shows_inline_images_from_attachments_and_drops_remote_ones(
     assert "<script" not in formatted
 
 
+def test_stored_mail_html_is_cleaned_again_with_todays_url_rules(agent_client) -> None:
+    # HTML stored before the stricter rules (open_ticket keeps what it is given) is shown
+    # through the same sanitizer as new mail: no spelling of a remote or same-origin image.
+    ticket = services.open_ticket(
+        customer=CustomerFactory(),
+        subject="Old mail",
+        text="Old mail.",
+        html=(
+            '<p>Hi<img src=" https://a.example/x.gif"><img src="\thttps://b.example/x.gif">'
+            '<img src="https:/\\c.example/x.gif"><img src="/tickets/?view=closed"></p>'
+        ),
+        by=None,
+        requester_email="eva@customer.example",
+        source="email",
+    )
+    page = agent_client.get(ticket.get_absolute_url()).content.decode()
+    formatted = page.split('class="html-body">', 1)[1].split("</div>", 1)[0]
+    assert "Hi" in formatted
+    assert "<img" not in formatted or "src=" not in formatted
+    for host in ("a.example", "b.example", "c.example", "view=closed"):
+        assert host not in formatted
+
+
 def test_assigning_from_a_stale_page_is_refused(agent_client, agent, ticket) -> None:
     page_version = ticket.version
     colleague = UserFactory(full_name="Carl Colleague")
