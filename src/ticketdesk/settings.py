@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "ticketdesk.core",
     "ticketdesk.accounts",
     "ticketdesk.customers",
+    "ticketdesk.sla",
     "ticketdesk.outbox",
     "ticketdesk.tickets",
     "ticketdesk.inbound",
