@@ -13,6 +13,7 @@ urlpatterns = [
     path("incoming/", include("ticketdesk.inbound.inbox.urls")),
     path("config/outbox/", include("ticketdesk.outbox.urls")),
     path("config/support/mail-filters/", include("ticketdesk.inbound.filters.urls")),
+    path("config/support/business-hours/", include("ticketdesk.sla.urls")),
     path("config/mailboxes/", include("ticketdesk.inbound.imap.urls")),
     path("config/notifications/", include("ticketdesk.tickets.notification_urls")),
     path("config/", include("ticketdesk.accounts.config_urls")),

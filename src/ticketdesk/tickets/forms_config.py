@@ -53,6 +53,7 @@ class StatusForm(_EntryForm):
             "set_on_customer_reply",
             "notifies_customer",
             "waits_for_customer",
+            "pauses_sla",
         ]
 
 
@@ -72,7 +73,7 @@ class PriorityForm(_EntryForm):
 class CategoryForm(_EntryForm):
     class Meta:
         model = Category
-        fields = [*LIST_NAMES, "order", "visible_in_portal"]
+        fields = [*LIST_NAMES, "order", "visible_in_portal", "time_billable"]
 
 
 class SubCategoryForm(_EntryForm):
@@ -154,6 +155,7 @@ KINDS: dict[str, ConfigKind] = {
                 Column(_("On customer reply"), "set_on_customer_reply", "yes_no"),
                 Column(_("Notifies customer"), "notifies_customer", "yes_no"),
                 Column(_("Waiting for customer"), "waits_for_customer", "yes_no"),
+                Column(_("Pauses SLA"), "pauses_sla", "yes_no"),
             ],
             _(
                 "Only one status can be the default and only one can be set automatically "

@@ -97,6 +97,7 @@ class StatusAdmin(ConfigEntryAdmin):
     list_display = (
         "name_de", "name_en", "order", "is_active", "is_closed", "is_default", "set_on_accept",
         "set_on_agent_reply", "set_on_customer_reply", "notifies_customer", "waits_for_customer",
+        "pauses_sla",
     )  # fmt: skip
 
 

@@ -31,6 +31,11 @@ class Status(LocalizedNameMixin):
         default=False,
         help_text=_("Open tickets in this status are listed under “Waiting for customer”."),
     )
+    pauses_sla = models.BooleanField(
+        _("pauses the SLA clock"),
+        default=False,
+        help_text=_("While a ticket is in this status, its SLA targets do not run down."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = ConfigQuerySet.as_manager()
@@ -80,6 +85,12 @@ class Priority(LocalizedNameMixin):
 class Category(LocalizedNameMixin):
     order = models.PositiveIntegerField(_("order"), default=0)
     visible_in_portal = models.BooleanField(_("visible in the portal"), default=True)
+    time_billable = models.BooleanField(
+        _("time is billable"),
+        null=True,
+        blank=True,
+        help_text=_("Default for time logged on its tickets; empty: the instance default."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = ConfigQuerySet.as_manager()
