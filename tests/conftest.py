@@ -71,6 +71,17 @@ def default_lists_after_flush(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def fresh_config_cache() -> Iterator[None]:
+    """Each test reads configuration anew: a test's rows vanish with its rollback or flush,
+    and rollbacks send no signal that would tell the configuration cache."""
+    from ticketdesk.core import config_cache
+
+    config_cache.clear()
+    yield
+    config_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_in_test_code() -> Iterator[None]:
     """Strings built in test code are English, as the factories' users read them.
 

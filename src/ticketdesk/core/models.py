@@ -32,3 +32,13 @@ class LocalizedNameMixin(models.Model):
 
         lang = (get_language() or "de")[:2]
         return self.name_en if lang == "en" else self.name_de
+
+
+class ConfigVersion(models.Model):
+    """A counter bumped by every change to configuration rows (see core.config_cache)."""
+
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("configuration version")
+        verbose_name_plural = _("configuration versions")

@@ -12,7 +12,11 @@ class InboundConfig(AppConfig):
     verbose_name = _("Incoming e-mail")
 
     def ready(self) -> None:
+        from ticketdesk.core import config_cache
         from ticketdesk.core.config_menu import ConfigLink, register_config_link
+        from ticketdesk.inbound.filters.models import MailFilter, MailFilterCondition
+
+        config_cache.track(MailFilter, MailFilterCondition)
 
         register_config_link(
             ConfigLink(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from ticketdesk.tickets.services.attachments import atomic_with_files
@@ -62,14 +63,14 @@ def store_raw_message(
     """
     raw = bytes(raw)
     digest = hashlib.sha256(normalized_line_endings(raw)).hexdigest()
-    existing = _find_stored(digest)
+    message_id = extract_message_id(raw)
+    existing, original_id = _stored_and_first(digest, message_id)
     if existing is not None:
         return existing, False
-    message_id = extract_message_id(raw)
     fields = {
         "sha256": digest,
         "message_id": message_id,
-        "original_id": _first_with(message_id),
+        "original_id": original_id,
         "size": len(raw),
         "source": source,
         "mailbox": without_controls(mailbox)[:200],
@@ -94,11 +95,16 @@ def _find_stored(digest: str) -> InboundMessage | None:
     return InboundMessage.objects.without_raw().filter(sha256=digest).first()
 
 
-def _first_with(message_id: str) -> int | None:
-    if not message_id:
-        return None
-    rows = InboundMessage.objects.filter(message_id=message_id).order_by("pk")
-    return rows.values_list("pk", flat=True).first()
+def _stored_and_first(digest: str, message_id: str) -> tuple[InboundMessage | None, int | None]:
+    """(the row with these bytes, the pk of the first row under this Message-ID), one query."""
+    wanted = Q(sha256=digest)
+    if message_id:
+        first = InboundMessage.objects.filter(message_id=message_id).order_by("pk")
+        wanted |= Q(pk=Subquery(first.values("pk")[:1]))
+    rows = list(InboundMessage.objects.without_raw().filter(wanted).order_by("pk"))
+    same = next((row for row in rows if row.sha256 == digest), None)
+    first_pk = next((row.pk for row in rows if message_id and row.message_id == message_id), None)
+    return same, first_pk
 
 
 def _store_file(raw: bytes, digest: str) -> str:

@@ -12,8 +12,18 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
+        from ticketdesk.core import config_cache
         from ticketdesk.core.config_menu import ConfigLink, register_config_link
+        from ticketdesk.tickets import models
         from ticketdesk.tickets.forms_config import KINDS
+
+        config_cache.track(
+            models.Status,
+            models.Priority,
+            models.Category,
+            models.SubCategory,
+            models.NotificationTemplate,
+        )
 
         for order, kind in enumerate(KINDS.values(), start=300):
             if kind.has_own_page:

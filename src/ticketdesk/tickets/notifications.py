@@ -12,7 +12,7 @@ never reach the customer; the assignee hears about customer messages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.html import escape, linebreaks
 
+from ticketdesk.core.config_cache import cached
 from ticketdesk.outbox.headers import normalize_message_id
 from ticketdesk.outbox.models import MailKind
 from ticketdesk.outbox.services import MailAttachment, queue_mail
@@ -111,9 +112,11 @@ def customer_recipients(changeset: ChangeSet) -> list[RecipientGroup]:
             group = groups.setdefault(language, RecipientGroup(language))
             group.to.append(email)
             group.name = requester.name if requester else ""
-    if notify.get("cc", True):
+    copied = ticket.cc_addresses.filter(bounced_at__isnull=True) if notify.get("cc", True) else []
+    copied = list(copied)
+    if copied:
         contact_languages = _contact_languages(ticket)
-        for cc in ticket.cc_addresses.filter(bounced_at__isnull=True):
+        for cc in copied:
             language = contact_languages.get(cc.email.lower()) or customer_language
             groups.setdefault(language, RecipientGroup(language)).cc.append(cc.email)
     for group in groups.values():
@@ -134,6 +137,7 @@ def _contact_languages(ticket: Ticket) -> dict[str, str]:
 
 def notify_customer(changeset: ChangeSet, event: str) -> None:
     message = changeset.message if event == NotificationEvent.REPLY else None
+    opening = changeset.message if event == NotificationEvent.OPENED else None
     for group in customer_recipients(changeset):
         values = placeholder_values(changeset, event, group.language, recipient_name=group.name)
         text = notification_text(event, group.language)
@@ -147,6 +151,7 @@ def notify_customer(changeset: ChangeSet, event: str) -> None:
             text=text,
             values=values,
             message=message,
+            opening=opening,
         )
 
 
@@ -173,7 +178,10 @@ def notify_assignee(changeset: ChangeSet, event: str) -> None:
 
 def notification_text(event: str, language: str) -> NotificationText:
     """The administrator's wording if configured, else the built-in text."""
-    custom = NotificationTemplate.objects.filter(event=event, language=language).first()
+    custom = cached(
+        f"tickets.notification_text.{event}.{language}",
+        NotificationTemplate.objects.filter(event=event, language=language).first,
+    )
     if custom is not None:
         return NotificationText(custom.subject, custom.text, custom.html)
     return DEFAULT_TEXTS[(event, language if (event, language) in DEFAULT_TEXTS else "en")]
@@ -220,22 +228,33 @@ def subject_tag(ticket: Ticket) -> str:
     return f"[#{ticket.reference}]"
 
 
-def thread_ids(ticket: Ticket) -> list[str]:
-    """Message-IDs of the customer-facing conversation, oldest first."""
+def thread_ids(ticket: Ticket, *, opening: Message | None = None) -> list[str]:
+    """Message-IDs of the customer-facing conversation, oldest first.
+
+    With `opening` (the first message of a ticket just opened) that message is the
+    whole conversation, and the database need not be asked.
+    """
+    if opening is not None:
+        return _normalized_ids([opening.message_id] if opening.message_id else [])
     ours = TicketMail.objects.customer_thread(ticket).values_list("created_at", "mail_message_id")
     theirs = (
         Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER)
         .exclude(message_id="")
         .values_list("created_at", "message_id")
     )
+    ids = _normalized_ids(raw_id for _at, raw_id in sorted([*ours, *theirs]))
+    if len(ids) > MAX_REFERENCES:
+        ids = [ids[0], *ids[-(MAX_REFERENCES - 1) :]]
+    return ids
+
+
+def _normalized_ids(raw_ids: Iterable[str]) -> list[str]:
     ids: list[str] = []
-    for _at, raw_id in sorted([*ours, *theirs]):
+    for raw_id in raw_ids:
         try:
             ids.append(normalize_message_id(raw_id))
         except ValueError:
             continue  # a malformed foreign Message-ID must not block the mail
-    if len(ids) > MAX_REFERENCES:
-        ids = [ids[0], *ids[-(MAX_REFERENCES - 1) :]]
     return ids
 
 
@@ -250,9 +269,10 @@ def queue_ticket_mail(
     text: NotificationText,
     values: dict[str, str],
     message: Message | None,
+    opening: Message | None = None,
 ) -> None:
     subject, body, html = render_notification(text, values)
-    references = thread_ids(ticket) if audience == Audience.CUSTOMER else []
+    references = thread_ids(ticket, opening=opening) if audience == Audience.CUSTOMER else []
     is_reply = event == NotificationEvent.REPLY and audience == Audience.CUSTOMER
     attachments = [
         MailAttachment(path=a.file.name, filename=a.name, mimetype=a.content_type)

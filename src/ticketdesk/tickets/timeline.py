@@ -110,7 +110,32 @@ def describe_event(event: TicketEvent, names: ValueNames) -> str:
         return _("Extra address added: %(email)s") % {"email": event.new_value}
     if event.action == EventAction.CC_REMOVED:
         return _("Extra address removed: %(email)s") % {"email": event.old_value}
+    if event.action == EventAction.TIME_ADDED:
+        return _("Time added: %(segment)s") % {"segment": time_summary(event.new_key, new)}
+    if event.action == EventAction.TIME_CHANGED:
+        return _("Time corrected: %(old)s → %(new)s") % {
+            "old": time_summary(event.old_key, old),
+            "new": time_summary(event.new_key, new),
+        }
+    if event.action == EventAction.TIME_DELETED:
+        return _("Time deleted: %(segment)s") % {"segment": time_summary(event.old_key, old)}
     return capfirst(event.get_action_display())
+
+
+def time_summary(key: str, comment: str) -> str:
+    """'03.05.2024, 90 min, billable: comment' from a time event's key and value.
+
+    Time events keep "<minutes>;<1|0 billable>;<YYYY-MM-DD>" as their key, so the
+    timeline describes them without knowing the timekeeping app.
+    """
+    try:
+        minutes, billable, day = key.split(";")
+        date = formats.date_format(datetime.date.fromisoformat(day), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return comment or "—"
+    text = _("%(date)s, %(minutes)s min") % {"date": date, "minutes": minutes}
+    text += ", " + (_("billable") if billable == "1" else _("not billable"))
+    return f"{text}: {comment}" if comment and comment != "—" else text
 
 
 def _actor(event: TicketEvent) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import regex
 from django.conf import settings
 
+from ticketdesk.core.config_cache import cached
 from ticketdesk.inbound.parsing import ParsedMessage
 
 from .models import (
@@ -85,14 +86,25 @@ def filter_matches(mail_filter: MailFilter, parsed: ParsedMessage) -> bool:
     return any(results) if mail_filter.match == MatchMode.ANY else all(results)
 
 
+def _active_filters() -> list[MailFilter]:
+    return list(MailFilter.objects.active().prefetch_related("conditions"))
+
+
 def first_matching_filter(
     parsed: ParsedMessage, filters: Iterable[MailFilter] | None = None
 ) -> MailFilter | None:
-    """The first active filter, in order, whose conditions match; None when none does."""
-    if filters is None:
-        filters = (
-            MailFilter.objects.active()
-            .select_related("set_priority", "set_category", "set_team", "set_assignee")
-            .prefetch_related("conditions")
-        )
-    return next((f for f in filters if filter_matches(f, parsed)), None)
+    """The first active filter, in order, whose conditions match; None when none does.
+
+    Without `filters`, the active filters come from the configuration cache, and a
+    match is read again with its actions' entries, fresh and the caller's own.
+    """
+    if filters is not None:
+        return next((f for f in filters if filter_matches(f, parsed)), None)
+    found = next((f for f in cached(CACHE_KEY, _active_filters) if filter_matches(f, parsed)), None)
+    if found is None:
+        return None
+    related = ("set_priority", "set_category", "set_team", "set_assignee")
+    return MailFilter.objects.select_related(*related).filter(pk=found.pk).first()
+
+
+CACHE_KEY = "inbound.mail_filters"

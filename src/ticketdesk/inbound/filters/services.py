@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from ticketdesk.core.config_cache import configuration_changed
 from ticketdesk.tickets.services.guards import is_assignable
 
 from .models import MailFilter, MailFilterCondition
@@ -98,6 +99,7 @@ def move_mail_filter(mail_filter: MailFilter, *, direction: str) -> None:
     for position, item in enumerate(filters, start=1):
         item.order = position * 10
     MailFilter.objects.bulk_update(filters, ["order"])
+    configuration_changed()  # bulk_update sends no signal
 
 
 def set_mail_filter_active(mail_filter: MailFilter, *, active: bool) -> None:

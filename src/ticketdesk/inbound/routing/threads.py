@@ -129,7 +129,11 @@ def stored_message(message_id: str) -> Message | None:
     if not message_id:
         return None
     ids = {message_id, bracketed(message_id)}
-    return Message.objects.select_related("ticket").filter(message_id__in=ids).first()
+    # Most mail is new: ask with a narrow query first, load the message only when found.
+    found = Message.objects.filter(message_id__in=ids).order_by("pk").values("pk")[:1]
+    if not found:
+        return None
+    return Message.objects.select_related("ticket").get(pk=found[0]["pk"])
 
 
 def is_our_mail(parsed: ParsedMessage) -> bool:

@@ -4,21 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0008_message_id_reused'),
+        ("tickets", "0008_message_id_reused"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='category',
-            name='time_billable',
-            field=models.BooleanField(blank=True, help_text='Default for time logged on its tickets; empty: the instance default.', null=True, verbose_name='time is billable'),
+            model_name="category",
+            name="time_billable",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Default for time logged on its tickets; empty: the instance default.",
+                null=True,
+                verbose_name="time is billable",
+            ),
         ),
         migrations.AddField(
-            model_name='status',
-            name='pauses_sla',
-            field=models.BooleanField(default=False, help_text='While a ticket is in this status, its SLA targets do not run down.', verbose_name='pauses the SLA clock'),
+            model_name="status",
+            name="pauses_sla",
+            field=models.BooleanField(
+                default=False,
+                help_text="While a ticket is in this status, its SLA targets do not run down.",
+                verbose_name="pauses the SLA clock",
+            ),
         ),
     ]
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +34,21 @@ class TicketSequence(models.Model):
 
     @classmethod
     def next_number(cls) -> int:
+        """The next ticket number, in one statement on the hot path of every new ticket.
+
+        UPDATE ... RETURNING (SQLite 3.35+, PostgreSQL) increments and reads at once;
+        the row lock it takes serializes concurrent openers until their commit.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE tickets_ticketsequence SET last_number = last_number + 1 WHERE id = 1 "
+                "RETURNING last_number"
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
         cls.objects.get_or_create(pk=1)
-        cls.objects.filter(pk=1).update(last_number=F("last_number") + 1)
-        return cls.objects.values_list("last_number", flat=True).get(pk=1)
+        return cls.next_number()
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):

@@ -142,6 +142,9 @@ class EventAction(models.TextChoices):
     REOPENED = "reopened", _("reopened")
     CC_ADDED = "cc_added", _("address added")
     CC_REMOVED = "cc_removed", _("address removed")
+    TIME_ADDED = "time_added", _("time added")
+    TIME_CHANGED = "time_changed", _("time corrected")
+    TIME_DELETED = "time_deleted", _("time deleted")
 
 
 class TicketEvent(models.Model):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db.models import Model
 
+from ticketdesk.core.config_cache import cached
 from ticketdesk.tickets import errors
 from ticketdesk.tickets.models import Priority, Status, Ticket, TicketEvent
 
@@ -84,32 +85,37 @@ def clean_email(email: str) -> str:
 
 
 def default_status() -> Status:
-    status = Status.objects.active().filter(is_default=True, is_closed=False).first()
-    if status is None:
-        status = Status.objects.active().filter(is_closed=False).first()
+    status = cached("tickets.default_status", _load_default_status)
     if status is None:
         raise ValidationError(errors.NO_DEFAULT_STATUS, code="no_default_status")
     return status
 
 
+def _load_default_status() -> Status | None:
+    status = Status.objects.active().filter(is_default=True, is_closed=False).first()
+    return status or Status.objects.active().filter(is_closed=False).first()
+
+
 def closed_status() -> Status:
-    status = Status.objects.active().filter(is_closed=True).first()
+    status = cached("tickets.closed_status", Status.objects.active().filter(is_closed=True).first)
     if status is None:
         raise ValidationError(errors.NO_CLOSED_STATUS, code="no_closed_status")
     return status
 
 
 def default_priority() -> Priority:
-    priority = (
-        Priority.objects.active().filter(is_default=True).first()
-        or Priority.objects.active().first()
-    )
+    priority = cached("tickets.default_priority", _load_default_priority)
     if priority is None:
         raise ValidationError(errors.NO_DEFAULT_PRIORITY, code="no_default_priority")
     return priority
 
 
+def _load_default_priority() -> Priority | None:
+    active = Priority.objects.active()
+    return active.filter(is_default=True).first() or active.first()
+
+
 def status_flagged(flag: str) -> Status | None:
     """The first active status carrying an automation flag such as set_on_agent_reply."""
     filters: dict[str, Any] = {flag: True}
-    return Status.objects.active().filter(**filters).first()
+    return cached(f"tickets.status.{flag}", Status.objects.active().filter(**filters).first)

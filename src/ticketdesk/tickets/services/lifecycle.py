@@ -135,8 +135,10 @@ def open_ticket(
     for email in {clean_email(e).lower(): e for e in cc if e.strip()}.values():
         TicketCC.objects.create(ticket=ticket, email=email)
     headers = message_headers or {}
+    changeset = ChangeSet(ticket=ticket, by=by, actor_label=actor_label, at=now)
     message = Message.objects.create(
         ticket=ticket,
+        changeset=changeset.id,
         kind=MessageKind.CUSTOMER,
         author_user=by if source == Source.AGENT else None,
         author_contact=requester,
@@ -152,12 +154,10 @@ def open_ticket(
     )
     # Mail keeps every attachment it brought; the size limit is for uploads.
     store_attachments(ticket, message, attachments, enforce_limit=source != Source.EMAIL)
-    changeset = ChangeSet(ticket=ticket, by=by, actor_label=actor_label, at=now, message=message)
+    changeset.message = message
     changeset.record(EventAction.OPENED, new=ticket.reference)
     if assignee is not None:
         changeset.record(EventAction.ASSIGNED, field="assignee", new=assignee)
-    message.changeset = changeset.id
-    message.save(update_fields=["changeset"])
     changeset.save(update_fields=[])
     return ticket
 
