@@ -68,6 +68,16 @@ def default_lists_after_flush(request: pytest.FixtureRequest) -> None:
         "ticketdesk.tickets.migrations.0007_status_waits_for_customer"
     )
     waiting.answer_waits_for_customer(apps, None)
+    pauses = importlib.import_module(
+        "ticketdesk.tickets.migrations.0009_sla_pause_and_billable_time"
+    )
+    pauses.pause_while_waiting(apps, None)
+    targets = importlib.import_module(
+        "ticketdesk.tickets.migrations.0012_backfill_sla_and_durations"
+    )
+    targets.business_hour_targets(apps, None)
+    hours = importlib.import_module("ticketdesk.sla.migrations.0002_default_business_hours")
+    hours.create_default_business_hours(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -15,13 +15,14 @@ def test_login_page_renders(client) -> None:
     assert b"Log in" in response.content or b"Anmelden" in response.content
 
 
-def test_agent_logs_in_and_reaches_ticket_list(client) -> None:
+def test_agent_logs_in_and_reaches_the_dashboard(client) -> None:
     UserFactory(email="agent@example.com", password="agent")
     response = client.post(
         "/accounts/login/", {"username": "agent@example.com", "password": "agent"}, follow=True
     )
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == "/tickets/"
+    assert response.redirect_chain[-1][0] == "/"
+    assert "/tickets/?" in response.content.decode()  # the panels link into the list
 
 
 def test_configuration_is_for_administrators_only(client) -> None:

@@ -245,6 +245,12 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be de or en, not {LANGUAGE_CODE!r}")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
+# SLA: warn the assignee (else the team) this many business minutes before a target.
+SLA_WARNING_MINUTES = int(os.environ.get("SLA_WARNING_MINUTES", "60"))
+# Timer: a heartbeat later than this after the previous one starts a new stretch.
+TIMER_IDLE_SECONDS = 120
+# Billable default of a manual time segment when the category does not say.
+TIMEKEEPING_BILLABLE_DEFAULT = True
 USE_I18N = True
 USE_TZ = True
 

@@ -62,9 +62,16 @@ def test_another_process_change_is_seen_after_the_check_interval(
 
 def test_nothing_loaded_in_a_rolled_back_change_is_kept() -> None:
     normal = default_priority()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        Priority.objects.update(is_default=False)
-        urgent = Priority.objects.create(name_de="Sofort", name_en="Now", is_default=True)
-        assert default_priority() == urgent
-        raise RuntimeError("rolled back")
+    seen_inside = []
+
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            Priority.objects.update(is_default=False)
+            Priority.objects.create(name_de="Sofort", name_en="Now", is_default=True)
+            seen_inside.append(default_priority().name_en)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
+    assert seen_inside == ["Now"]
     assert default_priority() == normal

@@ -188,6 +188,10 @@ def test_the_worker_prunes_at_start_and_schedules_the_next_day(child_env: EnvFac
 
     assert result.returncode == 0, result.stdout + result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    # Other periodic work (SLA warnings every few minutes, idle timers) runs beside it.
+    daily = {"prune_sent_mail_daily", "prune_task_results_daily"}
+    outcome["waiting"] = [entry for entry in outcome["waiting"] if entry[0] in daily]
+    outcome["done"] = [name for name in outcome["done"] if name in daily]
     assert outcome == {
         "outbox": [MailStatus.FAILED],
         "old results": 0,

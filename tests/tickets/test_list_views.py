@@ -154,7 +154,7 @@ def test_sorted_header_carries_aria_sort_and_links_the_reverse(client, agent, op
     assert html.count("aria-sort=") == 1
     for header in ["Number", "Subject", "Customer", "Status", "Priority", "Category"]:
         assert f">{header}" in html
-    for header in ["Team", "Assignee", "Opened", "Target date"]:
+    for header in ["Team", "Assignee", "Opened", "SLA"]:
         assert f">{header}" in html
 
 
@@ -253,7 +253,9 @@ def test_pagination_knows_next_page_without_counting(client, agent, open_at, mon
         for q in queries.captured_queries
         if "COUNT(" in q["sql"].upper() and "tickets_ticket" in q["sql"]
     ]
-    assert not ticket_counts
+    # Only the work-queue tabs count, each bounded (at most COUNT_CAP + 1 index entries).
+    assert len(ticket_counts) == len(listing.COUNTED_VIEWS)
+    assert all(f"LIMIT {listing.COUNT_CAP + 1}" in sql for sql in ticket_counts)
     page = response.context["page"]
     assert [t.subject for t in page.object_list] == ["t4", "t3"]
     assert page.has_next
@@ -430,7 +432,8 @@ def test_csv_export_has_every_matching_row_in_list_order(client, agent, open_at)
         "Team",
         "Assignee",
         "Opened",
-        "Target date",
+        "First response due",
+        "Resolution due",
         "URL",
     ]
     assert [r[1] for r in rows[1:]] == ["second", "'=HYPERLINK(evil)"]
@@ -438,7 +441,7 @@ def test_csv_export_has_every_matching_row_in_list_order(client, agent, open_at)
     assert rows[2][2] == "Acme GmbH"
     assert rows[2][3:5] == ["Open", "Normal"]
     assert rows[2][7] == "Anna Agent"
-    assert rows[2][10] == f"http://testserver/tickets/{first.number}/"
+    assert rows[2][-1] == f"http://testserver/tickets/{first.number}/"
 
 
 def test_read_only_user_sees_the_list_without_bulk_actions(client, open_at) -> None:
@@ -488,7 +491,7 @@ def test_german_user_sees_german_list(client, open_at) -> None:
         "Alle offenen",
         "Nummer",
         "Betreff",
-        "Zieldatum",
+        "überschritten",
         "Neue Nachricht",
     ]:
         assert text in html
@@ -547,3 +550,24 @@ def test_bulk_with_an_id_wider_than_the_database_is_a_form_error(client, agent, 
     assert any(huge in str(m) for m in response.context["messages"])
     ticket.refresh_from_db()
     assert ticket.priority.name_en != "High"
+
+
+def test_work_queue_tabs_show_capped_counts(client, agent, open_at, monkeypatch) -> None:
+    monkeypatch.setattr(listing, "COUNT_CAP", 2)
+    for hour in range(3):
+        open_at(hour, subject=f"t{hour}", assignee=agent if hour == 0 else None)
+    tabs = {view: count for view, _label, count in client.get(LIST_URL).context["views"]}
+    assert tabs["mine"] == "1"
+    assert tabs["unassigned"] == "2"  # exactly the cap
+    assert tabs["open"] == "2+"  # three, over the cap
+    assert tabs["closed"] == "" and tabs["all"] == ""
+
+
+def test_sla_filter_and_unassigned_filter(client, agent, open_at) -> None:
+    open_at(0, subject="late")  # opened in 2025: long past its targets
+    with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False):
+        TicketFactory(subject="fresh", assignee=agent, priority=priority("Low"))
+    assert listed(client, view="all", sla="breached") == ["late"]
+    assert listed(client, view="all", sla="on_track") == ["fresh"]
+    assert listed(client, view="all", assignee="0") == ["late"]
+    assert listed(client, view="all", assignee="0", sort="assignee") == ["late"]

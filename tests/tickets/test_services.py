@@ -11,6 +11,7 @@ from tests.accounts.factories import TeamFactory, UserFactory
 from tests.customers.factories import CustomerFactory
 from tests.tickets.factories import TicketFactory, priority, status
 from ticketdesk.accounts.models import User
+from ticketdesk.sla.services import instance_calendar
 from ticketdesk.tickets import errors, services
 from ticketdesk.tickets.models import (
     Category,
@@ -38,7 +39,10 @@ def test_open_ticket_sets_defaults_number_and_first_message() -> None:
     assert second.number == first.number + 1
     assert first.status == status("Open")
     assert first.priority == priority("Normal")
-    assert first.target_resolution_at == first.opened_at + datetime.timedelta(hours=72)
+    # Normal: 27 business hours (three days of 08:00-17:00) from the next opening.
+    calendar = instance_calendar()
+    assert first.target_resolution_at == calendar.add_business_minutes(first.opened_at, 27 * 60)
+    assert first.target_first_response_at == calendar.add_business_minutes(first.opened_at, 8 * 60)
     message = first.messages.get()
     assert message.kind == MessageKind.CUSTOMER
     assert [e.action for e in events_of(first)] == [EventAction.OPENED]
@@ -53,7 +57,9 @@ def test_open_ticket_applies_subcategory_defaults() -> None:
     ticket = TicketFactory(category=sub.category, subcategory=sub)
     assert ticket.priority == priority("Urgent")
     assert ticket.team == team
-    assert ticket.target_resolution_at == ticket.opened_at + datetime.timedelta(hours=4)
+    assert ticket.target_resolution_at == instance_calendar().add_business_minutes(
+        ticket.opened_at, 4 * 60
+    )
 
 
 def test_open_ticket_refuses_empty_subject_and_keeps_nothing() -> None:
@@ -89,7 +95,9 @@ def test_change_ticket_writes_one_changeset_for_several_fields() -> None:
     )
     ticket.refresh_from_db()
     assert ticket.priority == priority("High")
-    assert ticket.target_resolution_at == ticket.opened_at + datetime.timedelta(hours=24)
+    assert ticket.target_resolution_at == instance_calendar().add_business_minutes(
+        ticket.opened_at, 9 * 60
+    )
 
 
 def test_change_ticket_without_changes_writes_nothing() -> None:

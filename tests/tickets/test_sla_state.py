@@ -1,55 +1,64 @@
-"""The resolution target's state: on track, at risk, breached."""
+"""A ticket's SLA state, from the columns the SLA clock keeps, and the filter that matches it."""
 
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
-from django.utils import translation
+import pytest
+import time_machine
 
-from ticketdesk.tickets.sla_state import SlaState, sla_state
+from tests.tickets.factories import TicketFactory, priority, status
+from ticketdesk.tickets import services
+from ticketdesk.tickets.models import Ticket
+from ticketdesk.tickets.sla_state import SlaState, sla_filter, sla_state
 
-OPENED = datetime.datetime(2025, 3, 3, 8, 0, tzinfo=datetime.UTC)
-
-
-def state_after(hours: float, *, target_hours: float = 72, closed_after: float | None = None):
-    return sla_state(
-        opened_at=OPENED,
-        target_at=OPENED + datetime.timedelta(hours=target_hours),
-        now=OPENED + datetime.timedelta(hours=hours),
-        closed_at=None if closed_after is None else OPENED + datetime.timedelta(hours=closed_after),
-    )
+T0 = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.UTC)
+HOUR = datetime.timedelta(hours=1)
 
 
-def test_no_target_has_no_state() -> None:
-    assert sla_state(opened_at=OPENED, target_at=None, now=OPENED) is None
+def ticket(**fields):
+    values = {
+        "closed_at": None,
+        "first_response_breached": None,
+        "resolution_breached": None,
+        "sla_paused_at": None,
+        "sla_due_at": T0 + 8 * HOUR,
+        "sla_at_risk_at": T0 + 6 * HOUR,
+    }
+    return SimpleNamespace(**{**values, **fields})
 
 
-def test_fresh_ticket_is_on_track() -> None:
-    assert state_after(1) == SlaState.ON_TRACK
+def test_open_ticket_by_its_running_target() -> None:
+    assert sla_state(ticket(), now=T0) == SlaState.ON_TRACK
+    assert sla_state(ticket(), now=T0 + 6 * HOUR) == SlaState.AT_RISK
+    assert sla_state(ticket(), now=T0 + 8 * HOUR) == SlaState.BREACHED
 
 
-def test_less_than_a_fifth_of_the_time_left_is_at_risk() -> None:
-    assert state_after(57) == SlaState.ON_TRACK  # 15 h of 72 h left: 20.8 %
-    assert state_after(58) == SlaState.AT_RISK  # 14 h left: 19.4 %
+def test_no_target_has_no_state_and_a_pause_is_shown() -> None:
+    assert sla_state(ticket(sla_due_at=None, sla_at_risk_at=None), now=T0) is None
+    assert sla_state(ticket(sla_paused_at=T0, sla_due_at=None), now=T0) == SlaState.PAUSED
 
 
-def test_less_than_two_hours_left_is_at_risk_even_for_short_targets() -> None:
-    assert state_after(1.9, target_hours=4) == SlaState.ON_TRACK
-    assert state_after(2.5, target_hours=4) == SlaState.AT_RISK
+def test_closed_ticket_is_judged_by_the_targets_it_met() -> None:
+    closed = {"closed_at": T0, "sla_due_at": None, "sla_at_risk_at": None}
+    assert sla_state(ticket(**closed, resolution_breached=False), now=T0) == SlaState.ON_TRACK
+    assert sla_state(ticket(**closed, first_response_breached=True), now=T0) == SlaState.BREACHED
+    assert sla_state(ticket(**closed), now=T0) is None
 
 
-def test_past_the_target_is_breached() -> None:
-    assert state_after(72) == SlaState.AT_RISK
-    assert state_after(72.01) == SlaState.BREACHED
-
-
-def test_closed_ticket_is_judged_at_closing() -> None:
-    assert state_after(200, closed_after=71) == SlaState.ON_TRACK
-    assert state_after(200, closed_after=73) == SlaState.BREACHED
-
-
-def test_state_has_a_translated_label() -> None:
-    with translation.override("en"):
-        assert SlaState.AT_RISK.label == "at risk"
-    with translation.override("de"):
-        assert SlaState.AT_RISK.label == "gefährdet"
+@pytest.mark.django_db
+def test_the_filter_finds_exactly_the_tickets_in_each_state() -> None:
+    with time_machine.travel(T0, tick=False):  # Monday 09:00 in Berlin
+        normal, urgent, waiting, closed = (TicketFactory() for _ in range(4))
+        agent = normal.created_by
+        services.change_ticket(urgent, by=agent, priority=priority("Urgent"))
+        services.change_ticket(waiting, by=agent, status=status("Answer"))
+        services.close_ticket(closed, by=agent)
+    tickets = [Ticket.objects.get(pk=t.pk) for t in (normal, urgent, waiting, closed)]
+    for hours in [0, 0.5, 1.5, 6.5, 9, 30]:
+        now = T0 + hours * HOUR
+        for state in SlaState:
+            found = set(Ticket.objects.filter(sla_filter(state, now=now)))
+            expected = {t for t in tickets if sla_state(t, now=now) == state}
+            assert found == expected, (hours, state)

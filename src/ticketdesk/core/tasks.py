@@ -44,15 +44,25 @@ def waiting_run_exists(task: Task, *, by: datetime) -> bool:
 
 
 def start_daily(task: Task) -> None:
-    """Start the daily cycle of the argument-less `task`: enqueue it now unless it is under way.
+    """Start the daily cycle of the argument-less `task` (see `start_periodic`)."""
+    start_periodic(task, every=DAY)
+
+
+def continue_daily(task: Task) -> None:
+    """From inside a run of `task`: queue the next run a day from now (once, however many ask)."""
+    continue_periodic(task, every=DAY)
+
+
+def start_periodic(task: Task, *, every: timedelta) -> None:
+    """Start the cycle of the argument-less `task`: enqueue it now unless it is under way.
 
     Called at every worker start, by every worker; idempotent. A run waiting for any time,
-    or one started within the last day, means the cycle is under way. Only the database
+    or one started within the last period, means the cycle is under way. Only the database
     backend can be asked, so other backends (Redis) leave periodic work to cron.
     """
     if not isinstance(task.get_backend(), DatabaseBackend):
         return
-    since = timezone.now() - DAY
+    since = timezone.now() - every
     under_way = DBTaskResult.objects.filter(task_path=task.module_path).filter(
         Q(status="READY") | Q(status="RUNNING", started_at__gte=since)
     )
@@ -60,6 +70,6 @@ def start_daily(task: Task) -> None:
         task.enqueue()
 
 
-def continue_daily(task: Task) -> None:
-    """From inside a run of `task`: queue the next run a day from now (once, however many ask)."""
-    enqueue_unless_waiting(task, at=timezone.now() + DAY)
+def continue_periodic(task: Task, *, every: timedelta) -> None:
+    """From inside a run of `task`: queue the next run `every` from now (once)."""
+    enqueue_unless_waiting(task, at=timezone.now() + every)

@@ -1,15 +1,16 @@
-"""Views of the shared kernel: health check, start page, configuration index."""
+"""Views of the shared kernel: health check, start page (dashboard), configuration index."""
 
 from __future__ import annotations
 
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from . import health
 from .config_menu import config_sections
+from .dashboard import panels_for
 from .permissions import admin_required
 
 logger = logging.getLogger(__name__)
@@ -35,9 +36,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_staff_member:
-        return redirect("tickets:list")
-    return redirect("accounts:profile")
+    """The agent's start page (the dashboard panels); other logins go to their profile."""
+    if not request.user.is_staff_member:
+        return redirect("accounts:profile")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    return render(request, "core/dashboard.html", {"panels": panels_for(request)})
 
 
 @admin_required

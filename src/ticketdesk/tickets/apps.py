@@ -14,9 +14,12 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         from ticketdesk.core import config_cache
         from ticketdesk.core.config_menu import ConfigLink, register_config_link
+        from ticketdesk.core.dashboard import DashboardPanel, register_panel
         from ticketdesk.tickets import models
+        from ticketdesk.tickets.dashboard import tickets_panel
         from ticketdesk.tickets.forms_config import KINDS
 
+        register_panel(DashboardPanel("tickets/dashboard_panel.html", tickets_panel, order=10))
         config_cache.track(
             models.Status,
             models.Priority,
@@ -39,3 +42,10 @@ class TicketsConfig(AppConfig):
                 order=800,
             )
         )
+
+    def on_worker_start(self) -> None:
+        """Start the SLA warning cycle unless a run is already under way."""
+        from ticketdesk.core.tasks import start_periodic
+        from ticketdesk.tickets.tasks import SLA_CHECK_EVERY, send_sla_warnings_periodically
+
+        start_periodic(send_sla_warnings_periodically, every=SLA_CHECK_EVERY)

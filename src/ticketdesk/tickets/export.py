@@ -5,16 +5,19 @@ from __future__ import annotations
 import csv
 import datetime
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ticketdesk.tickets.listing import COLUMNS, url_for_each
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from django.db.models import Expression, QuerySet
 
     from ticketdesk.tickets.models.ticket import TicketQuerySet
 
@@ -33,8 +36,34 @@ FIELDS = (
     "assignee__full_name",
     "assignee__email",
     "opened_at",
+    "target_first_response_at",
     "target_resolution_at",
 )
+HEADERS = [
+    *(label for key, label in COLUMNS.items() if key != "target"),
+    gettext_lazy("First response due"),
+    gettext_lazy("Resolution due"),
+]
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """A column another app adds to the export (time spent, points), without tickets
+    importing it: `value()` builds a per-ticket expression, `text` formats the value."""
+
+    header: str | Promise
+    value: Callable[[], Expression]
+    text: Callable[[Any], str] = lambda value: "" if value is None else str(value)
+
+
+_EXTRA: list[ExportColumn] = []
+
+
+def register_export_column(column: ExportColumn) -> None:
+    if column not in _EXTRA:
+        _EXTRA.append(column)
+
+
 # A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,7 +76,8 @@ class _Line:
 
 
 def export_values(tickets: TicketQuerySet) -> QuerySet[Any]:
-    return tickets.values_list(*FIELDS)
+    extra = {f"extra_{index}": column.value() for index, column in enumerate(_EXTRA)}
+    return tickets.annotate(**extra).values_list(*FIELDS, *extra)
 
 
 def ticket_url_maker(absolute_url: Callable[[str], str]) -> Callable[[int], str]:
@@ -75,14 +105,15 @@ def _lines(
     writer = csv.writer(_Line())
     english = (language or settings.LANGUAGE_CODE)[:2] == "en"
     with translation.override(language):
-        yield "\ufeff" + writer.writerow([*map(str, COLUMNS.values()), _("URL")])
+        headers = [*HEADERS, *(column.header for column in _EXTRA), _("URL")]
+        yield "\ufeff" + writer.writerow([str(header) for header in headers])
         for row in rows:
             yield writer.writerow(_cells(row, english, ticket_url))
 
 
 def _cells(row: tuple[Any, ...], english: bool, ticket_url: Callable[[int], str]) -> list[str]:
     (number, subject, customer, status_de, status_en, priority_de, priority_en) = row[:7]
-    category_de, category_en, team, full_name, email, opened, target = row[7:]
+    category_de, category_en, team, full_name, email, opened, first_due, due = row[7:15]
     values = [
         f"{settings.TICKET_NUMBER_PREFIX}{number}",
         subject,
@@ -93,7 +124,9 @@ def _cells(row: tuple[Any, ...], english: bool, ticket_url: Callable[[int], str]
         team or "",
         full_name or email or "",
         _when(opened),
-        _when(target),
+        _when(first_due),
+        _when(due),
+        *(column.text(value) for column, value in zip(_EXTRA, row[15:], strict=True)),
     ]
     return [*map(_safe, values), ticket_url(number)]
 

@@ -14,12 +14,14 @@ from ticketdesk.tickets.listing import (
     COLUMNS,
     DEFAULT_SORT,
     DEFAULT_VIEW,
+    UNASSIGNED,
     ListChoices,
     TicketListQuery,
     TicketListView,
 )
 from ticketdesk.tickets.models import Ticket
 from ticketdesk.tickets.permissions import visible_tickets
+from ticketdesk.tickets.sla_state import SlaState
 
 OPENED_RANGE_REVERSED = _("“Opened from” must not be after “Opened until”.")
 NO_TICKETS_SELECTED = _("Select at least one ticket.")
@@ -54,6 +56,9 @@ class TicketListForm(forms.Form):
     opened_to = BoundedDateField(
         label=_("Opened until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    sla = forms.ChoiceField(
+        label=_("SLA"), choices=ANY + [(s.value, s.label) for s in SlaState], required=False
+    )
     page = PageField()
 
     def __init__(self, data: QueryDict, *, choices: ListChoices, default_view: str) -> None:
@@ -64,10 +69,11 @@ class TicketListForm(forms.Form):
             ("priority", _("Priority"), choices.priorities),
             ("category", _("Category"), choices.categories),
             ("team", _("Team"), choices.teams),
-            ("assignee", _("Assignee"), choices.agents),
         ]:
             self.fields[name] = _optional_int(label, _options(entries))
-        self.order_fields(["q", "status", "priority", "category", "team", "assignee"])
+        nobody = [(str(UNASSIGNED), str(_("Unassigned")))]
+        self.fields["assignee"] = _optional_int(_("Assignee"), nobody + _options(choices.agents))
+        self.order_fields(["q", "status", "priority", "category", "team", "assignee", "sla"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -93,6 +99,7 @@ class TicketListForm(forms.Form):
             customer=data.get("customer") or "",
             opened_from=data.get("opened_from"),
             opened_to=data.get("opened_to"),
+            sla=data.get("sla") or "",
             page=data.get("page") or 1,
         )
 

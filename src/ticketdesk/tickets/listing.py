@@ -26,6 +26,7 @@ from ticketdesk.core.pagination import CountFreePage
 from ticketdesk.customers.models import Customer
 from ticketdesk.tickets.models import Category, Priority, Status, Ticket, TicketReadMark
 from ticketdesk.tickets.permissions import visible_tickets
+from ticketdesk.tickets.sla_state import sla_filter, sla_state
 
 if TYPE_CHECKING:
     from ticketdesk.tickets.models.ticket import TicketQuerySet
@@ -47,6 +48,18 @@ class TicketListView(models.TextChoices):
 
 
 DEFAULT_VIEW = TicketListView.OPEN
+# The assignee filter's value for "nobody".
+UNASSIGNED = 0
+# Views whose tab shows a count: the work queues. Closed and All grow without end.
+COUNTED_VIEWS = [
+    TicketListView.MINE,
+    TicketListView.TEAMS,
+    TicketListView.UNASSIGNED,
+    TicketListView.OPEN,
+    TicketListView.WAITING,
+]
+# Counts stop here ("999+"): each costs at most this many index entries at any volume.
+COUNT_CAP = 999
 
 # Column key -> header. Every column sorts; the key is the `sort` URL parameter.
 COLUMNS: dict[str, str] = {
@@ -59,7 +72,7 @@ COLUMNS: dict[str, str] = {
     "team": _("Team"),
     "assignee": _("Assignee"),
     "opened": _("Opened"),
-    "target": _("Target date"),
+    "target": _("SLA"),
 }
 DEFAULT_SORT = "-opened"
 NEWEST_FIRST = ("-opened_at", "-id")
@@ -107,6 +120,7 @@ class TicketListQuery:
     customer: str = ""
     opened_from: datetime.date | None = None
     opened_to: datetime.date | None = None
+    sla: str = ""
     page: int = 1
 
     @property
@@ -136,6 +150,9 @@ def filtered_tickets(user: User, query: TicketListQuery, choices: ListChoices) -
         "team_id": query.team,
         "assignee_id": query.assignee,
     }
+    if query.assignee == UNASSIGNED:
+        exact["assignee_id"] = None
+        tickets = tickets.filter(assignee__isnull=True)
     tickets = tickets.filter(**{k: v for k, v in exact.items() if v is not None})
     if query.customer.strip():
         tickets = tickets.filter(customer_id__in=_matching_customers(query.customer))
@@ -143,6 +160,8 @@ def filtered_tickets(user: User, query: TicketListQuery, choices: ListChoices) -
         tickets = tickets.filter(opened_at__gte=_start_of(query.opened_from))
     if query.opened_to:
         tickets = tickets.filter(opened_at__lt=_start_of(query.opened_to + datetime.timedelta(1)))
+    if query.sla:
+        tickets = tickets.filter(sla_filter(query.sla, now=timezone.now()))
     return tickets.search(query.search)
 
 
@@ -168,6 +187,27 @@ def _in_view(
             return tickets.filter(status_id__in=open_ids)
 
 
+def view_tabs(user: User, choices: ListChoices) -> list[tuple[str, str, str]]:
+    """(view, label, count) per tab; work queues are counted ("999+" beyond the cap),
+    one query each, the others show no count ("")."""
+    visible = visible_tickets(user)
+    return [
+        (
+            view,
+            label,
+            capped_count(_in_view(visible, view, user, choices)) if view in COUNTED_VIEWS else "",
+        )
+        for view, label in TicketListView.choices
+    ]
+
+
+def capped_count(tickets: models.QuerySet[Any], cap: int | None = None) -> str:
+    """The number of rows as text, reading at most cap + 1 of them ("999+" beyond)."""
+    cap = COUNT_CAP if cap is None else cap
+    count = tickets.order_by()[: cap + 1].count()
+    return f"{cap}+" if count > cap else str(count)
+
+
 def _matching_customers(term: str) -> list[int] | models.QuerySet[Customer]:
     """Customers by number (also "Name (number)" as the type-ahead fills it) or by name."""
     term = term.strip()
@@ -187,6 +227,8 @@ def sort_segments(query: TicketListQuery, choices: ListChoices) -> list[Segment]
     """The sort as index-friendly segments; missing values (no team, ...) come last."""
     key, desc = query.sort_key, query.descending
     if key in {"status", "priority", "category", "team", "assignee"}:
+        if key == "assignee" and query.assignee == UNASSIGNED:
+            return [Segment(Q(assignee__isnull=True), NEWEST_FIRST)]
         entries = _entries(key, query, choices)
         chosen = getattr(query, key)
         if chosen is not None:
@@ -194,10 +236,11 @@ def sort_segments(query: TicketListQuery, choices: ListChoices) -> list[Segment]
             return [Segment(Q(**{f"{key}_id": e.pk}), NEWEST_FIRST) for e in entries]
         return _by_entries(key, entries, desc=desc)
     if key == "target":
-        by_target = ("-target_resolution_at", "-id") if desc else ("target_resolution_at", "id")
+        # The running SLA target first (nearest due first), then tickets without one.
+        by_due = ("-sla_due_at", "-id") if desc else ("sla_due_at", "id")
         return [
-            Segment(Q(target_resolution_at__isnull=False), by_target),
-            Segment(Q(target_resolution_at__isnull=True), NEWEST_FIRST),
+            Segment(Q(sla_due_at__isnull=False), by_due),
+            Segment(Q(sla_due_at__isnull=True), NEWEST_FIRST),
         ]
     sign = "-" if desc else ""
     order = {
@@ -317,9 +360,16 @@ def url_for_each(viewname: str) -> Callable[[int], str]:
 
 
 def add_links(tickets: Sequence[Ticket]) -> None:
-    """Set `page_url` and `customer_url` on each row (one reverse() per page, not per row)."""
+    """Set `page_url`, `customer_url` and `sla` on each row (one reverse() per page, not per row).
+
+    `sla` is the SLA state at this moment, and `sla_at` the moment the row shows with it:
+    the running target, else (closed) the resolution target.
+    """
     ticket_url = url_for_each("tickets:detail")
     customer_url = url_for_each("customers:detail")
+    now = timezone.now()
     for ticket in tickets:
         ticket.page_url = ticket_url(ticket.number)
         ticket.customer_url = customer_url(ticket.customer_id)
+        ticket.sla = sla_state(ticket, now=now)
+        ticket.sla_at = ticket.sla_due_at or ticket.target_resolution_at

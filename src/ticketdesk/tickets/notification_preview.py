@@ -25,6 +25,8 @@ def sample_values(language: str, agent_name: str) -> dict[str, str]:
             "message": _("Please restart the router and tell us whether the problem remains."),
             "agent_name": agent_name,
             "support_email": settings.SUPPORT_EMAIL,
+            "sla_target": _("resolution"),
+            "sla_due": "03.12.2026 14:00" if language == "de" else "12/03/2026 2 p.m.",
         }
 
 

@@ -2,7 +2,7 @@
 
 Placeholders (fixed list): {ticket_number} {ticket_subject} {customer_name}
 {contact_name} {status} {priority} {changes} {message} {agent_name}
-{support_email}.
+{support_email} {sla_target} {sla_due}.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ PLACEHOLDERS = {
     "message": _("text of the reply or customer message"),
     "agent_name": _("name of the agent who acted"),
     "support_email": _("support e-mail address"),
+    "sla_target": _("the SLA target concerned (first response or resolution)"),
+    "sla_due": _("when that target is due"),
 }
 
 
@@ -99,5 +101,29 @@ DEFAULT_TEXTS: dict[tuple[str, str], NotificationText] = {
         "New customer message: {ticket_subject}",
         "Hello {agent_name},\n\n{contact_name} ({customer_name}) wrote on ticket "
         "{ticket_number}:\n\n{message}",
+    ),
+    (NotificationEvent.SLA_WARNING, "de"): NotificationText(
+        "SLA gefährdet: {ticket_subject}",
+        "Hallo {agent_name},\n\nbei Ticket {ticket_number} ({customer_name}) wird das Ziel "
+        "„{sla_target}“ bald erreicht: fällig {sla_due}.\n\n"
+        "Betreff: {ticket_subject}\nPriorität: {priority}\nStatus: {status}",
+    ),
+    (NotificationEvent.SLA_WARNING, "en"): NotificationText(
+        "SLA at risk: {ticket_subject}",
+        "Hello {agent_name},\n\nthe {sla_target} target of ticket {ticket_number} "
+        "({customer_name}) is due soon: {sla_due}.\n\n"
+        "Subject: {ticket_subject}\nPriority: {priority}\nStatus: {status}",
+    ),
+    (NotificationEvent.SLA_BREACHED, "de"): NotificationText(
+        "SLA verletzt: {ticket_subject}",
+        "Hallo {agent_name},\n\nbei Ticket {ticket_number} ({customer_name}) ist das Ziel "
+        "„{sla_target}“ überschritten: es war fällig {sla_due}.\n\n"
+        "Betreff: {ticket_subject}\nPriorität: {priority}\nStatus: {status}",
+    ),
+    (NotificationEvent.SLA_BREACHED, "en"): NotificationText(
+        "SLA missed: {ticket_subject}",
+        "Hello {agent_name},\n\nthe {sla_target} target of ticket {ticket_number} "
+        "({customer_name}) has been missed: it was due {sla_due}.\n\n"
+        "Subject: {ticket_subject}\nPriority: {priority}\nStatus: {status}",
     ),
 }

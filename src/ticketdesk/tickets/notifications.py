@@ -12,6 +12,7 @@ never reach the customer; the assignee hears about customer messages.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.html import escape, linebreaks
 
 from ticketdesk.core.config_cache import cached
@@ -34,6 +35,7 @@ from .models import (
     MessageKind,
     NotificationEvent,
     NotificationTemplate,
+    SlaTarget,
     Ticket,
     TicketMail,
 )
@@ -210,6 +212,36 @@ def placeholder_values(
             "message": changeset.message.text if changeset.message else "",
             "agent_name": by.get_full_name() if by else "",
             "support_email": settings.SUPPORT_EMAIL,
+            "sla_target": "",
+            "sla_due": _format_moment(ticket.target_resolution_at),
+        }
+
+
+def _format_moment(moment: datetime.datetime | None) -> str:
+    """A moment in the instance's time zone, in the active language's short format."""
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def sla_placeholder_values(
+    ticket: Ticket, *, target: str, due: datetime.datetime, language: str, agent_name: str
+) -> dict[str, str]:
+    """Values for an SLA warning about `target` (an SlaTarget value) to one agent."""
+    with translation.override(language):
+        return {
+            "ticket_number": ticket.reference,
+            "ticket_subject": ticket.subject,
+            "customer_name": ticket.customer.name,
+            "contact_name": ticket.requester.name if ticket.requester else ticket.requester_email,
+            "status": str(ticket.status),
+            "priority": str(ticket.priority),
+            "changes": "",
+            "message": "",
+            "agent_name": agent_name,
+            "support_email": settings.SUPPORT_EMAIL,
+            "sla_target": str(SlaTarget(target).label),
+            "sla_due": _format_moment(due),
         }
 
 

@@ -6,11 +6,14 @@ import re
 from datetime import UTC, datetime
 from email.header import decode_header
 from email.message import Message
+from email.policy import default
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from .charset import decode_bytes, decode_utf8_first
+from .fields import raw_fields, simple_addresses
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _ADDR_IN_COMMENT = re.compile(r"\(\s*([^()\s]+@[^()\s]+)\s*\)")
 _NAME_ANGLE_ADDR = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>\s*(?:\(.*\))?\s*$", re.S)
@@ -18,7 +21,7 @@ _NAME_ANGLE_ADDR = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>\s*(?:
 
 def fix_surrogates(value: str, hint: str | None = None) -> str:
     """Decode raw 8-bit bytes that the parser kept as surrogate escapes."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+    if not _SURROGATE.search(value):
         return value
     data = value.encode("utf-8", errors="surrogateescape")
     return decode_utf8_first(data, hint)
@@ -26,20 +29,18 @@ def fix_surrogates(value: str, hint: str | None = None) -> str:
 
 def raw_header(msg: Message, name: str, hint: str | None = None) -> str | None:
     """The first `name` field as written (unfolded, 8-bit bytes decoded), or None."""
-    wanted = name.lower()
-    for key, value in msg.raw_items():
-        if key.lower() == wanted:
-            text = value if isinstance(value, str) else str(value)
-            return fix_surrogates(_FOLD.sub("", text), hint).strip("\r\n")
-    return None
+    found = raw_fields(msg, name)
+    if not found:
+        return None
+    _key, value = found[0]
+    text = value if isinstance(value, str) else str(value)
+    return fix_surrogates(_FOLD.sub("", text), hint).strip("\r\n")
 
 
 def raw_headers(msg: Message, name: str, hint: str | None = None) -> list[str]:
-    wanted = name.lower()
     return [
         fix_surrogates(_FOLD.sub("", str(value)), hint).strip("\r\n")
-        for key, value in msg.raw_items()
-        if key.lower() == wanted
+        for _key, value in raw_fields(msg, name)
     ]
 
 
@@ -100,8 +101,9 @@ def _valid(pairs: list[tuple[str, str]]) -> int:
 
 
 def _structured_addresses(name: str, raw: str) -> list[tuple[str, str]] | None:
-    from email.policy import default
-
+    simple = simple_addresses(name, raw)
+    if simple is not None:
+        return simple
     try:
         header = default.header_factory(name, raw)
         return [(a.display_name or "", a.addr_spec or "") for a in header.addresses]

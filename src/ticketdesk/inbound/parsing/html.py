@@ -40,6 +40,7 @@ _BLOCK = {
     "fieldset",
     "title",
 }
+_BLANKS = re.compile(r"[ \t\r\n\f]+")
 _SKIP = {"script", "style", "head", "template", "noscript", "xml", "o:p"}
 
 
@@ -95,7 +96,7 @@ class _TextExtractor(HTMLParser):
         if self._pre:
             self.parts.append(data)
         else:
-            self.parts.append(re.sub(r"[ \t\r\n\f]+", " ", data))
+            self.parts.append(_BLANKS.sub(" ", data))
 
 
 def html_to_text(html: str) -> str:

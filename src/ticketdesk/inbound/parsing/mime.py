@@ -3,17 +3,19 @@
 The stdlib's feed parser reads line by line and checks every line against the
 boundaries of all enclosing parts, so a few megabytes of nested enclosures take
 seconds. Here each multipart body is cut at its own boundary with one regex scan,
-only header blocks go through the stdlib parser, and enclosed messages
-(message/rfc822) stay opaque bytes, byte-identical, until someone opens them.
+only header blocks are read as the stdlib reads them (fields.parse_header_block),
+and enclosed messages (message/rfc822) stay opaque bytes, byte-identical, until
+someone opens them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email import errors, policy
+from email import errors
 from email.message import EmailMessage, Message
-from email.parser import BytesHeaderParser
+
+from .fields import parse_header_block
 
 MAX_DEPTH = 30
 MAX_PARTS = 2000
@@ -21,7 +23,6 @@ MAX_PARTS = 2000
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n|\r\r")
 _DELIMITER_TAIL = re.compile(rb"[ \t]*(?:\r\n|\r|\n|\Z)")
 _TRAILING_EOL = re.compile(r"(?:\r\n|\r|\n)\Z")
-_HEADER_PARSER = BytesHeaderParser(_class=EmailMessage, policy=policy.default)
 # Kept as a list of header blocks by the stdlib too (RFC 3464); every other message/*
 # type is an enclosed message or a report whose fields are read from the bytes.
 DELIVERY_STATUS = "message/delivery-status"
@@ -66,7 +67,7 @@ def _head_end(buf: bytes, start: int, end: int) -> tuple[int, int]:
 # would copy a deep message once per level.
 def _parse_part(buf: bytes, start: int, end: int, *, depth: int, budget: _Budget) -> EmailMessage:
     _head_stop, body_start = _head_end(buf, start, end)
-    msg = _HEADER_PARSER.parsebytes(buf[start:body_start])
+    msg = parse_header_block(buf[start:body_start])
     leftover = raw_payload(msg)
     if isinstance(leftover, str) and leftover:
         # A line that is no header field ends the header block; it starts the body.

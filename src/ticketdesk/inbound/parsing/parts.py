@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
-from email.parser import BytesHeaderParser
 from html import escape, unescape
 
 from .charset import decode_bytes
+from .fields import parse_header_block
 from .headers import decode_words, fix_surrogates, raw_header
 from .html import html_to_text
 from .mime import DELIVERY_STATUS, MAX_DEPTH, NestingLimitDefect, raw_payload, split_head
@@ -290,7 +290,7 @@ def _attached_message(part: Message) -> ParsedAttachment:
 def _headers_of(data: bytes) -> Message | None:
     head, separator, _body = split_head(data[:262144])
     try:
-        return BytesHeaderParser(policy=policy.default).parsebytes(head + separator)
+        return parse_header_block(head + separator)
     except Exception:  # the file is kept; only its name falls back
         return None
 

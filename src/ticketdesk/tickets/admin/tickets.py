@@ -20,7 +20,14 @@ from ticketdesk.core.admin import LargeTableAdmin, ServiceErrorsAdmin
 from ticketdesk.core.forms import parse_id
 from ticketdesk.tickets import services
 from ticketdesk.tickets.forms import CHANGEABLE_FIELDS
-from ticketdesk.tickets.models import Ticket, TicketCC, TicketReadMark, TicketSequence
+from ticketdesk.tickets.models import (
+    SlaWarning,
+    StatusPeriod,
+    Ticket,
+    TicketCC,
+    TicketReadMark,
+    TicketSequence,
+)
 
 # CHANGEABLE_FIELDS go through change_ticket, the assignee through assign/free_ticket.
 # No service owns these; an operator's correction is saved as is.
@@ -147,3 +154,24 @@ class TicketSequenceAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+@admin.register(StatusPeriod)
+class StatusPeriodAdmin(ReadOnlyAdmin):
+    """Written by the SLA clock on every status change; the reports read it."""
+
+    list_display = ("ticket", "status", "started_at", "ended_at", "minutes")
+    list_select_related = ("ticket", "status")
+    search_fields = ("=ticket__number",)
+    ordering = ("-pk",)
+
+
+@admin.register(SlaWarning)
+class SlaWarningAdmin(ReadOnlyAdmin):
+    """One row per warning sent; deleting one lets the warning task send it again."""
+
+    list_display = ("ticket", "target", "event", "due_at", "sent_at")
+    list_select_related = ("ticket",)
+    list_filter = ("target", "event")
+    search_fields = ("=ticket__number",)
+    ordering = ("-pk",)

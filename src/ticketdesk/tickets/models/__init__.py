@@ -1,8 +1,15 @@
 """Ticket models, split by topic."""
 
 from .config import Category, Priority, ReplyTemplate, Status, SubCategory, TicketTemplate
-from .mail import Audience, NotificationEvent, NotificationTemplate, TicketMail
-from .ticket import Source, Ticket, TicketCC, TicketReadMark, TicketSequence
+from .mail import (
+    Audience,
+    NotificationEvent,
+    NotificationTemplate,
+    SlaTarget,
+    SlaWarning,
+    TicketMail,
+)
+from .ticket import Source, StatusPeriod, Ticket, TicketCC, TicketReadMark, TicketSequence
 from .timeline import Attachment, EventAction, Message, MessageKind, TicketEvent
 
 __all__ = [
@@ -16,8 +23,11 @@ __all__ = [
     "NotificationTemplate",
     "Priority",
     "ReplyTemplate",
+    "SlaTarget",
+    "SlaWarning",
     "Source",
     "Status",
+    "StatusPeriod",
     "SubCategory",
     "Ticket",
     "TicketCC",

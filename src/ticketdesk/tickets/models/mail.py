@@ -17,6 +17,8 @@ class NotificationEvent(models.TextChoices):
     REPLY = "reply", _("Public reply")
     CLOSED = "closed", _("Ticket closed")
     CUSTOMER_WROTE = "customer_wrote", _("Customer wrote (notice to the assignee)")
+    SLA_WARNING = "sla_warning", _("SLA target at risk (notice to the assignee or team)")
+    SLA_BREACHED = "sla_breached", _("SLA target missed (notice to the assignee or team)")
 
 
 class Audience(models.TextChoices):
@@ -84,3 +86,29 @@ class NotificationTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} ({self.language})"
+
+
+class SlaTarget(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("first response")
+    RESOLUTION = "resolution", _("resolution")
+
+
+class SlaWarning(models.Model):
+    """A warning sent about one target of a ticket: at most one per ticket, target and event."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="sla_warnings", verbose_name=_("ticket")
+    )
+    target = models.CharField(_("target"), max_length=20, choices=SlaTarget.choices)
+    event = models.CharField(_("event"), max_length=20, choices=NotificationEvent.choices)
+    due_at = models.DateTimeField(_("due"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("SLA warning")
+        verbose_name_plural = _("SLA warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "target", "event"], name="sla_warning_once_per_target"
+            )
+        ]

@@ -183,6 +183,33 @@ class Ticket(models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.AGENT
     )
+    # The SLA clock (tickets.services.sla_clock keeps these in step with every change).
+    target_first_response_at = models.DateTimeField(
+        _("first-response target"), null=True, blank=True
+    )
+    sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
+    sla_paused_minutes = models.PositiveIntegerField(_("SLA paused (business minutes)"), default=0)
+    sla_due_at = models.DateTimeField(_("next SLA target"), null=True, blank=True)
+    sla_at_risk_at = models.DateTimeField(_("SLA at risk from"), null=True, blank=True)
+    # Lifecycle durations, kept by the services so that reports only aggregate.
+    status_since = models.DateTimeField(_("in this status since"), default=timezone.now)
+    first_response_minutes = models.PositiveIntegerField(
+        _("time to first response (minutes)"), null=True, blank=True
+    )
+    first_response_business_minutes = models.PositiveIntegerField(
+        _("time to first response (business minutes)"), null=True, blank=True
+    )
+    first_response_breached = models.BooleanField(
+        _("first-response target missed"), null=True, blank=True
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("time to resolution (minutes)"), null=True, blank=True
+    )
+    resolution_business_minutes = models.PositiveIntegerField(
+        _("time to resolution (business minutes)"), null=True, blank=True
+    )
+    resolution_breached = models.BooleanField(_("resolution target missed"), null=True, blank=True)
+    reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -211,6 +238,28 @@ class Ticket(models.Model):
             # The ticket list sorts and filters by these; without them that reads every row.
             models.Index(fields=["category", "-opened_at"], name="ticket_category_opened_idx"),
             models.Index(fields=["subject", "-opened_at"], name="ticket_subject_idx"),
+            # The dashboard's and the warning task's "at risk" and "breached": open tickets only.
+            models.Index(
+                fields=["sla_due_at"],
+                name="ticket_sla_due_idx",
+                condition=models.Q(sla_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["sla_at_risk_at"],
+                name="ticket_sla_risk_idx",
+                condition=models.Q(sla_at_risk_at__isnull=False),
+            ),
+            # Reports count closings and first responses in a date range.
+            models.Index(
+                fields=["closed_at"],
+                name="ticket_closed_idx",
+                condition=models.Q(closed_at__isnull=False),
+            ),
+            models.Index(
+                fields=["first_response_at"],
+                name="ticket_first_response_idx",
+                condition=models.Q(first_response_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,3 +314,25 @@ class TicketReadMark(models.Model):
         verbose_name = _("read mark")
         verbose_name_plural = _("read marks")
         constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="readmark_unique")]
+
+
+class StatusPeriod(models.Model):
+    """A finished stretch of a ticket in one status; the current one is status + status_since."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="status_periods", verbose_name=_("ticket")
+    )
+    status = models.ForeignKey(
+        "tickets.Status", on_delete=models.PROTECT, related_name="+", verbose_name=_("status")
+    )
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"))
+    minutes = models.PositiveIntegerField(_("minutes"))
+
+    class Meta:
+        verbose_name = _("status period")
+        verbose_name_plural = _("status periods")
+        indexes = [
+            models.Index(fields=["ticket", "started_at"], name="statusperiod_ticket_idx"),
+            models.Index(fields=["ended_at"], name="statusperiod_ended_idx"),
+        ]

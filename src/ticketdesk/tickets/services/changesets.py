@@ -42,6 +42,8 @@ class ChangeSet:
     message: Message | None = None
     # Options that the notification rules read (who gets mail for a reply).
     notify: dict[str, Any] = field(default_factory=dict)
+    # Field values before set_field changed them (the SLA clock reads the old status).
+    previous: dict[str, Any] = field(default_factory=dict)
 
     def record(
         self, action: str, *, field: str = "", old: Any = None, new: Any = None
@@ -67,6 +69,7 @@ class ChangeSet:
         old = getattr(self.ticket, name)
         if old == value:
             return False
+        self.previous.setdefault(name, old)
         setattr(self.ticket, name, value)
         self.record(EventAction.CHANGED, field=name, old=old, new=value)
         return True
@@ -85,8 +88,11 @@ class ChangeSet:
         """
         from ticketdesk.tickets.notifications import changeset_recorded
 
+        from .sla_clock import advance_clock
+
         if update_fields:
+            fields = {*update_fields, *advance_clock(self, set(update_fields))}
             self.ticket.version += 1
-            self.ticket.save(update_fields=sorted({*update_fields, "updated_at", "version"}))
+            self.ticket.save(update_fields=sorted({*fields, "updated_at", "version"}))
         TicketEvent.objects.bulk_create(self.events)
         changeset_recorded(self)

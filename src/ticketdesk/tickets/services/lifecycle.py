@@ -39,6 +39,7 @@ from .guards import (
     lock_ticket,
     require_agent,
 )
+from .sla_clock import start_clock
 
 if TYPE_CHECKING:
     from ticketdesk.accounts.models import Team, User
@@ -51,13 +52,6 @@ class _Unset:
 
 
 UNSET: Any = _Unset()
-
-
-def target_resolution_at(
-    opened_at: datetime.datetime, priority: Priority
-) -> datetime.datetime | None:
-    target = priority.resolution_target
-    return opened_at + target if target is not None else None
 
 
 def _check_subcategory(category: Category | None, subcategory: SubCategory | None) -> None:
@@ -113,7 +107,7 @@ def open_ticket(
         check_assignable(assignee)
     priority = priority or default_priority()
     now = timezone.now()
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         number=TicketSequence.next_number(),
         subject=subject[:250],
         customer=customer,
@@ -127,11 +121,12 @@ def open_ticket(
         team=team,
         assignee=assignee,
         opened_at=now,
-        target_resolution_at=target_resolution_at(now, priority),
         last_customer_message_at=now if source != Source.AGENT else None,
         source=source,
         created_by=by,
     )
+    start_clock(ticket, at=now)
+    ticket.save(force_insert=True)
     for email in {clean_email(e).lower(): e for e in cc if e.strip()}.values():
         TicketCC.objects.create(ticket=ticket, email=email)
     headers = message_headers or {}
@@ -217,9 +212,6 @@ def change_ticket(
     updated = [name for name, value in changes.items() if changeset.set_field(name, value)]
     if not updated:
         return changeset
-    if "priority" in updated:
-        ticket.target_resolution_at = target_resolution_at(ticket.opened_at, ticket.priority)
-        updated.append("target_resolution_at")
     if "status" in updated:
         updated += _apply_status_side_effects(ticket, changeset)
     changeset.save(update_fields=updated)

@@ -95,12 +95,8 @@ def page_context(
             ticket.customer.tickets.exclude(pk=ticket.pk).select_related("status")[:10]
         ),
         "cc_addresses": list(ticket.cc_addresses.all()),
-        "sla": sla_state(
-            opened_at=ticket.opened_at,
-            target_at=ticket.target_resolution_at,
-            now=timezone.now(),
-            closed_at=ticket.closed_at,
-        ),
+        "now": (now := timezone.now()),
+        "sla": sla_state(ticket, now=now),
         "timeline": build_timeline(ticket),
         "can_edit": can_work,
         "can_assign": can_work,

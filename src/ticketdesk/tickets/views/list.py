@@ -50,7 +50,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "query": query,
         "page": page,
-        "views": listing.TicketListView.choices,
+        "views": listing.view_tabs(request.user, choices),
         "columns": sort_columns(listing.COLUMNS, query.sort),
         "can_bulk": can_bulk,
         "bulk_form": BulkActionForm(user=request.user, choices=choices) if can_bulk else None,
