@@ -75,3 +75,15 @@ def test_nothing_loaded_in_a_rolled_back_change_is_kept() -> None:
         change_then_fail()
     assert seen_inside == ["Now"]
     assert default_priority() == normal
+
+
+def test_a_change_keeps_other_apps_values_cached(django_connection) -> None:
+    from ticketdesk.sla.services import instance_calendar
+    from ticketdesk.tickets.models import Category
+
+    calendar = instance_calendar()
+    with transaction.atomic():
+        Category.objects.create(name_de="Neu", name_en="New")
+        same, count = _queries(django_connection, instance_calendar)
+    assert same is calendar
+    assert count == 0

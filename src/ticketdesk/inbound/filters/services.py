@@ -99,7 +99,7 @@ def move_mail_filter(mail_filter: MailFilter, *, direction: str) -> None:
     for position, item in enumerate(filters, start=1):
         item.order = position * 10
     MailFilter.objects.bulk_update(filters, ["order"])
-    configuration_changed()  # bulk_update sends no signal
+    configuration_changed(MailFilter)  # bulk_update sends no signal
 
 
 def set_mail_filter_active(mail_filter: MailFilter, *, active: bool) -> None:
