@@ -12,16 +12,19 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
+from tests.demo.clock_checks import check_clocks, clocked_tickets
 from tests.signin import sign_in
 from ticketdesk.accounts.models import Role, Team, User
 from ticketdesk.core.demo import load_demo_data
 from ticketdesk.customers.models import Contact, Customer, SupportNote
 from ticketdesk.outbox.models import OutboundMail
+from ticketdesk.sla.services import instance_calendar
 from ticketdesk.tickets.models import (
     Message,
     MessageKind,
     Priority,
     Status,
+    StatusPeriod,
     Ticket,
     TicketEvent,
     TicketTemplate,
@@ -107,5 +110,21 @@ def test_demo_history_spans_ninety_days_in_order(demo) -> None:
     assert not Ticket.objects.filter(first_response_at__lt=F("opened_at")).exists()
     assert not Ticket.objects.filter(closed_at__lt=F("opened_at")).exists()
     assert not Ticket.objects.filter(status__is_closed=True, closed_at__isnull=True).exists()
-    target = Ticket.objects.exclude(target_resolution_at=None).first()
-    assert target.target_resolution_at - target.opened_at == target.priority.resolution_target
+    assert not StatusPeriod.objects.filter(started_at__lt=F("ticket__opened_at")).exists()
+    assert not StatusPeriod.objects.filter(ended_at__gt=now).exists()
+    # Targets count business time from the intended opening, not the real one.
+    ticket = Ticket.objects.exclude(target_resolution_at=None).first()
+    minutes = ticket.priority.resolution_minutes + ticket.sla_paused_minutes
+    calendar = instance_calendar()
+    assert ticket.target_resolution_at == calendar.add_business_minutes(ticket.opened_at, minutes)
+
+
+def test_demo_tickets_carry_the_sla_clock_the_services_keep(demo) -> None:
+    seen = check_clocks(clocked_tickets())
+
+    assert sum(seen[case] for case in ("closed", "paused", "running")) == 200
+    for case in ["closed", "paused", "running", "answered", "unanswered", "paused before"]:
+        assert seen[case] > 0, case
+    assert seen["resolution breached"] > 0
+    assert seen["resolved in time"] > 0
+    assert seen["reopened"] > 0

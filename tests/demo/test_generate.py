@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import ManagementUtility, call_command
 from django.db.models import Count, F, Min
 
+from tests.demo.clock_checks import check_clocks, clocked_tickets
 from tests.tickets.factories import TicketFactory
 from ticketdesk.customers.models import Customer
 from ticketdesk.demo.generate import generate
@@ -15,6 +16,7 @@ from ticketdesk.tickets.models import (
     EventAction,
     Message,
     MessageKind,
+    StatusPeriod,
     Ticket,
     TicketEvent,
     TicketSequence,
@@ -54,6 +56,19 @@ def test_generate_creates_consistent_tickets() -> None:
     assert Ticket.objects.filter(status__is_closed=True).count() > 30
 
 
+def test_generated_tickets_carry_the_sla_clock_the_services_keep() -> None:
+    # Five weeks: old enough for closed tickets, young enough for open and waiting ones.
+    result = generate(tickets=150, customers=6, batch=40, years=0.1)
+
+    assert result.status_periods == StatusPeriod.objects.count() > 0
+    seen = check_clocks(clocked_tickets())
+    assert sum(seen[case] for case in ("closed", "paused", "running")) == 150
+    for case in ["closed", "paused", "running", "answered", "unanswered", "paused before"]:
+        assert seen[case] > 0, case
+    assert seen["resolution breached"] > 0
+    assert seen["resolved in time"] > 0
+
+
 def test_generated_numbers_continue_the_ticket_sequence() -> None:
     TicketFactory()
     generate(tickets=10, customers=2)
@@ -69,3 +84,14 @@ def test_generate_command_reports_what_it_wrote() -> None:
 
     assert "5 tickets" in out.getvalue()
     assert Ticket.objects.count() == 5
+
+
+@pytest.mark.parametrize("command", ["generate", "load_demo"])
+def test_command_help_shows_its_description(command, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        ManagementUtility(["ticketdesk", command, "--help"]).execute()
+
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert f"usage: ticketdesk {command}" in out
+    assert "tickets" in out.split("options:")[0]

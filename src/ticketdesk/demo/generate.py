@@ -7,8 +7,10 @@ for a million tickets; instead each batch is built in memory and written with
 write (see `lifecycles`): numbers reserved from TicketSequence (one bump per
 batch, so tickets opened meanwhile never collide), first customer message and
 OPENED event, accept/reply/customer/close change-sets sharing ids, status flags
-applied, SLA target, first response, closed and last-customer-message times.
-No mail is queued: this is history, not news.
+applied, first response, closed and last-customer-message times, the SLA clock
+(business-time targets, paused time, next due target) and the lifecycle
+durations with their finished status periods. No mail is queued: this is
+history, not news.
 
 Shape: customers with 1–4 contacts, tickets spread over `years` (numbers in
 date order), 1–6+ messages each, statuses skewed to closed (older tickets are
@@ -33,7 +35,15 @@ from tqdm import tqdm
 
 from ticketdesk.accounts.models import Role, Team, User
 from ticketdesk.customers.models import Contact, Customer
-from ticketdesk.tickets.models import Message, Source, Ticket, TicketCC, TicketEvent, TicketSequence
+from ticketdesk.tickets.models import (
+    Message,
+    Source,
+    StatusPeriod,
+    Ticket,
+    TicketCC,
+    TicketEvent,
+    TicketSequence,
+)
 
 from . import words
 from .bulk import RowWriter
@@ -41,6 +51,7 @@ from .lifecycles import (
     DAY,
     EVENT_FIELDS,
     MESSAGE_FIELDS,
+    PERIOD_FIELDS,
     TICKET_FIELDS,
     Catalog,
     ContactRow,
@@ -63,6 +74,7 @@ class Writers:
     tickets: RowWriter
     messages: RowWriter
     events: RowWriter
+    periods: RowWriter
 
     @classmethod
     def build(cls) -> Writers:
@@ -70,6 +82,7 @@ class Writers:
             RowWriter(Ticket, TICKET_FIELDS),
             RowWriter(Message, MESSAGE_FIELDS),
             RowWriter(TicketEvent, EVENT_FIELDS),
+            RowWriter(StatusPeriod, PERIOD_FIELDS),
         )
 
 
@@ -80,6 +93,7 @@ class GenerateResult:
     tickets: int
     messages: int
     events: int
+    status_periods: int
     seconds: float
 
 
@@ -101,14 +115,13 @@ def generate(
     now = timezone.now()
     plan = Timeline(start=now - datetime.timedelta(days=365 * years), now=now, total=tickets)
     writers = Writers.build()
-    written = [0, 0]
+    written = [0, 0, 0]  # messages, events, status periods
     with tqdm(total=tickets, unit="tickets", disable=not progress, desc="tickets") as bar:
         for offset in range(0, tickets, batch):
             size = min(batch, tickets - offset)
             with transaction.atomic():
-                messages, events = _write_tickets(rng, catalog, writers, rows, plan, offset, size)
-            written[0] += messages
-            written[1] += events
+                counts = _write_tickets(rng, catalog, writers, rows, plan, offset, size)
+            written = [total + count for total, count in zip(written, counts, strict=True)]
             bar.update(size)
     # Bulk writes leave the query planner with stale (on SQLite: no) statistics; both
     # databases understand a bare ANALYZE.
@@ -120,6 +133,7 @@ def generate(
         tickets=tickets,
         messages=written[0],
         events=written[1],
+        status_periods=written[2],
         seconds=time.monotonic() - started,
     )
 
@@ -234,7 +248,8 @@ def _write_tickets(
     timeline: Timeline,
     offset: int,
     size: int,
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
+    """Build and insert one batch; returns the numbers of messages, events, status periods."""
     first = _reserve_numbers(size)
     lives = [
         _live(rng, catalog, rng.choice(customers), first + k, timeline, offset + k)
@@ -248,14 +263,16 @@ def _write_tickets(
     )
     messages = [(ids[life.ticket.number], *m) for life in lives for m in life.messages]
     events = [(ids[life.ticket.number], *e) for life in lives for e in life.events]
+    periods = [(ids[life.ticket.number], *p) for life in lives for p in life.periods]
     writers.messages.insert(messages)
     writers.events.insert(events)
+    writers.periods.insert(periods)
     TicketCC.objects.bulk_create(
         TicketCC(ticket_id=ids[life.ticket.number], email=f"it@{life.customer.domain}")
         for life in lives
         if rng.random() < 0.03
     )
-    return len(messages), len(events)
+    return len(messages), len(events), len(periods)
 
 
 def _reserve_numbers(size: int) -> int:
@@ -332,7 +349,6 @@ def _new_ticket(
     priority = catalog.priority(rng)
     team = rng.choice(catalog.teams)
     unknown = contact is None
-    target = priority.resolution_target
     return Draft(
         number=number,
         subject=subject,
@@ -346,7 +362,6 @@ def _new_ticket(
         subcategory_id=sub.pk if sub else None,
         team_id=(sub.default_team_id if sub else None) or (team.pk if team else None),
         opened_at=opened,
-        target_resolution_at=opened + target if target is not None else None,
         estimated_resolution_date=(opened + 3 * DAY).date() if rng.random() < 0.05 else None,
         last_customer_message_at=opened if source != Source.AGENT else None,
         source=Source.EMAIL if unknown else source,

@@ -3,10 +3,13 @@
 Pure Python, no queries, no model instances (they cost more than the insert):
 `Lifecycle` replays open → accept → notes, replies and customer answers →
 close (or a final open status) on a `Draft` of the ticket and collects the
-Message and TicketEvent rows as tuples (columns in MESSAGE_FIELDS and
-EVENT_FIELDS order, the ticket id still missing), with shared change-set ids
-and the status flags (set_on_accept, set_on_agent_reply, set_on_customer_reply)
-applied the way the services do. The generator bulk-inserts the result.
+Message, TicketEvent and StatusPeriod rows as tuples (columns in MESSAGE_FIELDS,
+EVENT_FIELDS and PERIOD_FIELDS order, the ticket id still missing), with shared
+change-set ids and the status flags (set_on_accept, set_on_agent_reply,
+set_on_customer_reply) applied the way the services do. The SLA clock and the
+lifecycle durations are advanced by the services' own arithmetic
+(`tickets.services.sla_clock`) at the moments the services call it. The
+generator bulk-inserts the result.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import random
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models import Model
@@ -31,8 +35,18 @@ from ticketdesk.tickets.models import (
     Status,
     SubCategory,
 )
+from ticketdesk.tickets.services.sla_clock import (
+    Period,
+    advance,
+    current_calendar,
+    open_clock,
+)
 
 from . import words
+
+if TYPE_CHECKING:
+    from ticketdesk.sla.calendar import BusinessCalendar
+    from ticketdesk.tickets.models import Ticket
 
 Moment = datetime.datetime
 DAY = datetime.timedelta(days=1)
@@ -83,6 +97,8 @@ class Catalog:
             members[team.pk] = [a for a in agents if a in team.members.all()] or agents
         self.members = members
         self.labels: dict[tuple[type[Model], int], str] = {}
+        # One query per run; the calendar is immutable and lays out each year once.
+        self.calendar = current_calendar()
 
     def priority(self, rng: random.Random) -> Priority:
         return rng.choices(self.priorities, self.priority_weights)[0]
@@ -107,12 +123,43 @@ EVENT_FIELDS = [
     "ticket", "changeset", "created_at", "action", "actor", "actor_label", "field",
     "old_value", "new_value", "old_key", "new_key",
 ]  # fmt: skip
+PERIOD_FIELDS = ["ticket", "status", "started_at", "ended_at", "minutes"]
+# The ticket columns the SLA clock keeps (sla_clock sets them on the draft as on a ticket).
+CLOCK_FIELDS = [
+    "target_first_response_at", "target_resolution_at", "sla_paused_at", "sla_paused_minutes",
+    "sla_due_at", "sla_at_risk_at", "status_since", "first_response_minutes",
+    "first_response_business_minutes", "first_response_breached", "resolution_minutes",
+    "resolution_business_minutes", "resolution_breached", "reopen_count",
+]  # fmt: skip
 TICKET_FIELDS = [
     "number", "subject", "customer", "requester", "requester_email", "unknown_contact",
     "status", "priority", "category", "subcategory", "team", "assignee", "accepted_at",
-    "opened_at", "target_resolution_at", "estimated_resolution_date", "first_response_at",
-    "closed_at", "last_customer_message_at", "source", "version", "created_by", "updated_at",
+    "opened_at", "estimated_resolution_date", "first_response_at", "closed_at",
+    "last_customer_message_at", "source", "version", "created_by", "updated_at", *CLOCK_FIELDS,
 ]  # fmt: skip
+_clock_values = attrgetter(*CLOCK_FIELDS)
+
+
+def play_clock_step(
+    ticket: Draft | Ticket,
+    *,
+    at: Moment,
+    calendar: BusinessCalendar | None,
+    answered: bool = False,
+    left: Status | None = None,
+    repriced: bool = False,
+) -> Period | None:
+    """What saving a change-set does to the clock (`sla_clock.advance`); the finished period."""
+    # sla_clock's functions read and write only attributes a Draft has too.
+    period, _changed = advance(
+        cast("Ticket", ticket),
+        at=at,
+        calendar=calendar,
+        answered=answered,
+        left=left,
+        repriced=repriced,
+    )
+    return period
 
 
 @dataclass
@@ -131,7 +178,6 @@ class Draft:
     subcategory_id: int | None
     team_id: int | None
     opened_at: Moment
-    target_resolution_at: Moment | None
     estimated_resolution_date: datetime.date | None
     last_customer_message_at: Moment | None
     source: str
@@ -141,6 +187,21 @@ class Draft:
     first_response_at: Moment | None = None
     closed_at: Moment | None = None
     version: int = 1
+    # CLOCK_FIELDS, with the model's defaults; Lifecycle.open starts the clock.
+    target_first_response_at: Moment | None = None
+    target_resolution_at: Moment | None = None
+    sla_paused_at: Moment | None = None
+    sla_paused_minutes: int = 0
+    sla_due_at: Moment | None = None
+    sla_at_risk_at: Moment | None = None
+    status_since: Moment | None = None
+    first_response_minutes: int | None = None
+    first_response_business_minutes: int | None = None
+    first_response_breached: bool | None = None
+    resolution_minutes: int | None = None
+    resolution_business_minutes: int | None = None
+    resolution_breached: bool | None = None
+    reopen_count: int = 0
 
     def row(self, updated_at: Moment) -> tuple[Any, ...]:
         return (
@@ -148,9 +209,9 @@ class Draft:
             self.requester_email, self.unknown_contact, self.status.pk, self.priority.pk,
             self.category_id, self.subcategory_id, self.team_id,
             self.assignee.pk if self.assignee else None, self.accepted_at, self.opened_at,
-            self.target_resolution_at, self.estimated_resolution_date, self.first_response_at,
-            self.closed_at, self.last_customer_message_at, self.source, self.version,
-            self.created_by.pk if self.created_by else None, updated_at,
+            self.estimated_resolution_date, self.first_response_at, self.closed_at,
+            self.last_customer_message_at, self.source, self.version,
+            self.created_by.pk if self.created_by else None, updated_at, *_clock_values(self),
         )  # fmt: skip
 
 
@@ -165,6 +226,7 @@ class Lifecycle:
     contact: ContactRow | None
     messages: list[tuple[Any, ...]] = field(default_factory=list)
     events: list[tuple[Any, ...]] = field(default_factory=list)
+    periods: list[tuple[Any, ...]] = field(default_factory=list)
     last_activity: Moment | None = None
 
     def _changeset(self, at: Moment) -> uuid.UUID:
@@ -215,12 +277,14 @@ class Lifecycle:
 
     def _set_status(
         self, changeset: uuid.UUID, at: Moment, status: Status | None, by: User | None, label: str
-    ) -> bool:
+    ) -> Status | None:
+        """Move to `status` with its events; returns the status left (None: unchanged)."""
         ticket = self.ticket
-        if status is None or status == ticket.status:
-            return False
+        old = ticket.status
+        if status is None or status == old:
+            return None
         self._event(changeset, at, EventAction.CHANGED, by=by, label=label, name="status",
-                    old=ticket.status, new=status)  # fmt: skip
+                    old=old, new=status)  # fmt: skip
         ticket.status = status
         if status.is_closed and ticket.closed_at is None:
             ticket.closed_at = at
@@ -228,7 +292,15 @@ class Lifecycle:
         elif not status.is_closed and ticket.closed_at is not None:
             ticket.closed_at = None
             self._event(changeset, at, EventAction.REOPENED, by=by, label=label)
-        return True
+        return old
+
+    def _save(self, at: Moment, *, answered: bool = False, left: Status | None = None) -> None:
+        """The end of a change-set: the clock advances as ChangeSet.save advances it."""
+        period = play_clock_step(
+            self.ticket, at=at, calendar=self.catalog.calendar, answered=answered, left=left
+        )
+        if period is not None:
+            self.periods.append((period.status.pk, *period[1:]))
 
     def open(self, text: str) -> None:
         ticket, contact = self.ticket, self.contact
@@ -243,6 +315,7 @@ class Lifecycle:
                       message_id=message_id)  # fmt: skip
         self._event(changeset, at, EventAction.OPENED, by=by, label=label,
                     new=f"{settings.TICKET_NUMBER_PREFIX}{ticket.number}")  # fmt: skip
+        open_clock(cast("Ticket", ticket), at=at, calendar=self.catalog.calendar)
 
     def accept(self, at: Moment, agent: User) -> None:
         ticket = self.ticket
@@ -251,7 +324,7 @@ class Lifecycle:
         self._event(changeset, at, EventAction.ASSIGNED, by=agent, name="assignee", new=agent)
         ticket.assignee, ticket.accepted_at = agent, at
         ticket.version += 1  # one bump per change-set that saves ticket fields, as the services do
-        self._set_status(changeset, at, self.catalog.on_accept, agent, "")
+        self._save(at, left=self._set_status(changeset, at, self.catalog.on_accept, agent, ""))
 
     def note(self, at: Moment, agent: User) -> None:
         changeset = self._changeset(at)
@@ -265,13 +338,15 @@ class Lifecycle:
         text = words.reply_text(self.rng, self.customer.language, name, agent.full_name)
         self._message(changeset, at, MessageKind.REPLY, text, user=agent)
         self._event(changeset, at, EventAction.REPLIED, by=agent)
-        changed = ticket.first_response_at is None
-        if changed:
+        answered = ticket.first_response_at is None
+        if answered:
             ticket.first_response_at = at
         target = self.catalog.closed if close else self.catalog.on_agent_reply
+        left = None
         if not (target is not None and ticket.status.is_closed and not target.is_closed):
-            changed = self._set_status(changeset, at, target, agent, "") or changed
-        ticket.version += changed
+            left = self._set_status(changeset, at, target, agent, "")
+        ticket.version += answered or left is not None
+        self._save(at, answered=answered, left=left)
 
     def customer_wrote(self, at: Moment) -> None:
         ticket, contact = self.ticket, self.contact
@@ -285,7 +360,9 @@ class Lifecycle:
         target = self.catalog.on_customer_reply
         if ticket.status.is_closed:
             target = target or self.catalog.default
-        self._set_status(changeset, at, target, None, label)
+        self._save(at, left=self._set_status(changeset, at, target, None, label))
 
     def change_status(self, at: Moment, agent: User, status: Status) -> None:
-        self.ticket.version += self._set_status(self._changeset(at), at, status, agent, "")
+        left = self._set_status(self._changeset(at), at, status, agent, "")
+        self.ticket.version += left is not None
+        self._save(at, left=left)

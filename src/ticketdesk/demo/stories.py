@@ -6,34 +6,60 @@ status automation and notification rules are exactly what the product does.
 The services stamp everything with the current time; a demo needs 90 days of
 history (lists sorted by date, SLA states, reports), so `History` remembers the
 intended moment of every service call and rewrites the timestamps afterwards
-with a few bulk UPDATEs.
+with a few bulk UPDATEs. Business-time targets do not move with a shift in time
+(a ticket moved to a Friday evening waits for Monday), so the SLA clock and the
+lifecycle durations are played again at the intended moments, with the services'
+own arithmetic, from what each change-set changed.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
 from ticketdesk.tickets import services
-from ticketdesk.tickets.models import Message, Source, Status, Ticket, TicketEvent, TicketReadMark
+from ticketdesk.tickets.models import (
+    Message,
+    Priority,
+    Source,
+    Status,
+    StatusPeriod,
+    Ticket,
+    TicketEvent,
+    TicketReadMark,
+)
+from ticketdesk.tickets.services.sla_clock import open_clock
 
 from . import words
-from .lifecycles import Catalog
+from .lifecycles import CLOCK_FIELDS, Catalog, play_clock_step
 
 if TYPE_CHECKING:
     from ticketdesk.accounts.models import User
     from ticketdesk.customers.models import Contact, Customer
+    from ticketdesk.sla.calendar import BusinessCalendar
+    from ticketdesk.tickets.services.changesets import ChangeSet
 
     from .loader import DemoPeople
 
 Moment = datetime.datetime
 
 TICKET_FIELDS = ["accepted_at", "first_response_at", "closed_at", "last_customer_message_at"]
+
+
+class ClockStep(NamedTuple):
+    """What one change-set left that the SLA clock reads (ids), at its intended moment."""
+
+    at: Moment
+    status: int
+    priority: int
+    answered: bool  # the change-set set first_response_at
+    left: int | None  # the status it moved away from
+    repriced: bool
 
 
 class History:
@@ -44,42 +70,108 @@ class History:
         self.opened: dict[int, tuple[Moment, Moment]] = {}
         self.seen: dict[tuple[int, int], Moment] = {}
         self.latest: dict[int, Moment] = {}
+        self.steps: dict[int, list[ClockStep]] = {}
 
-    def record(self, ticket: Ticket, real: Moment, intended: Moment) -> None:
+    def _remember(self, ticket: Ticket, real: Moment, intended: Moment) -> None:
         self.moments[(ticket.pk, real)] = intended
         self.latest[ticket.pk] = max(intended, self.latest.get(ticket.pk, intended))
 
+    def record(self, changeset: ChangeSet, intended: Moment) -> None:
+        """A saved change-set of a service call and the moment it should have happened."""
+        ticket = changeset.ticket
+        self._remember(ticket, changeset.at, intended)
+        left = changeset.previous.get("status")
+        step = ClockStep(
+            at=intended,
+            status=ticket.status_id,
+            priority=ticket.priority_id,
+            answered=ticket.first_response_at == changeset.at,
+            left=left.pk if left is not None and left.pk != ticket.status_id else None,
+            repriced="priority" in changeset.previous,
+        )
+        self.steps[ticket.pk].append(step)
+
     def record_opening(self, ticket: Ticket, intended: Moment) -> None:
         self.opened[ticket.pk] = (ticket.opened_at, intended)
-        self.record(ticket, ticket.opened_at, intended)
+        self._remember(ticket, ticket.opened_at, intended)
+        opening = ClockStep(intended, ticket.status_id, ticket.priority_id, False, None, False)
+        self.steps[ticket.pk] = [opening]
 
     def _moved(self, ticket_id: int, real: Moment | None) -> Moment | None:
         if real is None:
             return None
         return self.moments.get((ticket_id, real), real)
 
-    def apply(self) -> None:
-        """Rewrite the timestamps of every ticket, message, event and read mark played."""
+    def apply(self, calendar: BusinessCalendar | None) -> None:
+        """Rewrite the timestamps of every ticket, message, event and read mark played.
+
+        The SLA clock fields and status periods are computed again at the intended
+        moments with `calendar` (the one the services used).
+        """
         moves = [(new, pk, old) for (pk, old), new in self.moments.items()]
         for model in (TicketEvent, Message):
             _move_created_at(model, moves)
         ids = list(self.opened)
         tickets = list(Ticket.objects.filter(pk__in=ids))
+        clock = _Replay(calendar)
+        periods: list[StatusPeriod] = []
         for ticket in tickets:
-            real_opened, opened = self.opened[ticket.pk]
-            ticket.opened_at = opened
-            if ticket.target_resolution_at is not None:
-                ticket.target_resolution_at += opened - real_opened
+            ticket.opened_at = self.opened[ticket.pk][1]
             for name in TICKET_FIELDS:
                 setattr(ticket, name, self._moved(ticket.pk, getattr(ticket, name)))
             ticket.updated_at = self.latest[ticket.pk]
+            periods += clock.play(ticket, self.steps[ticket.pk])
         Ticket.objects.bulk_update(
-            tickets, ["opened_at", "target_resolution_at", "updated_at", *TICKET_FIELDS], 500
+            tickets, ["opened_at", "updated_at", *TICKET_FIELDS, *CLOCK_FIELDS], 500
         )
+        # The services stored the periods at the real times; the replay has the intended ones.
+        StatusPeriod.objects.filter(ticket_id__in=ids).delete()
+        StatusPeriod.objects.bulk_create(periods, batch_size=500)
         marks = list(TicketReadMark.objects.filter(ticket_id__in=ids))
         for mark in marks:
             mark.seen_at = self.seen.get((mark.ticket_id, mark.user_id), mark.seen_at)
         TicketReadMark.objects.bulk_update(marks, ["seen_at"], batch_size=500)
+
+
+class _Replay:
+    """Plays a ticket's clock steps again from its opening, as the services played them."""
+
+    def __init__(self, calendar: BusinessCalendar | None) -> None:
+        self.calendar = calendar
+        self.statuses = Status.objects.in_bulk()
+        self.priorities = Priority.objects.in_bulk()
+        self.defaults = {name: Ticket._meta.get_field(name).get_default() for name in CLOCK_FIELDS}
+
+    def play(self, ticket: Ticket, steps: list[ClockStep]) -> list[StatusPeriod]:
+        final = (ticket.status_id, ticket.priority_id, ticket.first_response_at)
+        for name, value in self.defaults.items():
+            setattr(ticket, name, value)
+        opening, *later = steps
+        self._set(ticket, opening)
+        ticket.first_response_at = None
+        open_clock(ticket, at=ticket.opened_at, calendar=self.calendar)
+        periods = []
+        for step in later:
+            self._set(ticket, step)
+            if step.answered:
+                ticket.first_response_at = step.at
+            period = play_clock_step(
+                ticket,
+                at=step.at,
+                calendar=self.calendar,
+                answered=step.answered,
+                left=self.statuses[step.left] if step.left is not None else None,
+                repriced=step.repriced,
+            )
+            if period is not None:
+                periods.append(StatusPeriod(ticket=ticket, **period._asdict()))
+        if (ticket.status_id, ticket.priority_id, ticket.first_response_at) != final:
+            raise RuntimeError(f"the recorded change-sets of ticket {ticket.pk} miss a change")
+        return periods
+
+    def _set(self, ticket: Ticket, step: ClockStep) -> None:
+        ticket.status = self.statuses[step.status]
+        ticket.priority = self.priorities[step.priority]
 
 
 def _move_created_at(model: type[Model], moves: list[tuple[Moment, int, Moment]]) -> None:
@@ -116,7 +208,7 @@ def play_stories(
         customer = rng.choice(customers)
         story = Story(rng, catalog=catalog, people=people, history=history, now=now)
         story.play(customer, rng.choice(contacts[customer.pk]), opened)
-    history.apply()
+    history.apply(catalog.calendar)
     return count
 
 
@@ -151,12 +243,12 @@ class Story:
         agent = self._agent(ticket)
         language = customer.language
         for step, at in zip(steps, moments, strict=True):
-            real = self._act(step, ticket, agent=agent, contact=contact, language=language)
-            if real is not None:
-                self.history.record(ticket, real, at)
+            changeset = self._act(step, ticket, agent=agent, contact=contact, language=language)
+            if changeset is not None:
+                self.history.record(changeset, at)
         if ticket.status != target:
-            real = self._act("status", ticket, agent=agent, contact=contact, target=target)
-            self.history.record(ticket, real, end)
+            changeset = self._act("status", ticket, agent=agent, contact=contact, target=target)
+            self.history.record(changeset, end)
         if ticket.assignee is not None and rng.random() < 0.6:
             services.mark_ticket_seen(ticket, user=ticket.assignee)
             self.history.seen[(ticket.pk, ticket.assignee.pk)] = end
@@ -215,22 +307,22 @@ class Story:
         contact: Contact,
         language: str = "de",
         target: Status | None = None,
-    ) -> Moment | None:
+    ) -> ChangeSet | None:
         rng = self.rng
         if step == "accept":
             if ticket.assignee is not None:
                 return None
-            return services.accept_ticket(ticket, by=agent).at
+            return services.accept_ticket(ticket, by=agent)
         if step == "note":
-            return services.add_note(ticket, by=agent, text=rng.choice(words.NOTES)).at
+            return services.add_note(ticket, by=agent, text=rng.choice(words.NOTES))
         if step in {"reply", "reply_close"}:
             text = words.reply_text(rng, language, contact.name, agent.full_name)
-            return services.add_reply(ticket, by=agent, text=text, close=step == "reply_close").at
+            return services.add_reply(ticket, by=agent, text=text, close=step == "reply_close")
         if step in {"customer", "customer_reopen"}:
             text = words.follow_up_text(rng, language)
-            return services.add_customer_message(ticket, contact=contact, text=text).at
+            return services.add_customer_message(ticket, contact=contact, text=text)
         if step == "priority":
-            return services.change_ticket(ticket, by=agent, priority=self.catalog.priority(rng)).at
+            return services.change_ticket(ticket, by=agent, priority=self.catalog.priority(rng))
         if step == "close":
-            return services.close_ticket(ticket, by=agent).at
-        return services.change_ticket(ticket, by=agent, status=target).at
+            return services.close_ticket(ticket, by=agent)
+        return services.change_ticket(ticket, by=agent, status=target)

@@ -54,22 +54,24 @@ def advance_clock(changeset: ChangeSet, update_fields: set[str]) -> set[str]:
     Called by `ChangeSet.save` before the ticket is written; returns the ticket
     fields it changed. A status change also stores the finished status period.
     """
-    ticket, at = changeset.ticket, changeset.at
-    changed: set[str] = set()
+    ticket = changeset.ticket
     answered = "first_response_at" in update_fields and ticket.first_response_at is not None
     old_status = changeset.previous.get("status")
-    moved = "status" in update_fields and isinstance(old_status, Status)
-    if not (answered or moved or "priority" in update_fields):
-        return changed
-    calendar = current_calendar()
-    if answered:
-        changed |= record_first_response(ticket, calendar)
-    if moved:
-        period, fields = change_status(ticket, old_status, at=at, calendar=calendar)
+    left = old_status if "status" in update_fields and isinstance(old_status, Status) else None
+    repriced = "priority" in update_fields
+    if not (answered or left or repriced):
+        return set()
+    period, changed = advance(
+        ticket,
+        at=changeset.at,
+        calendar=current_calendar(),
+        answered=answered,
+        left=left,
+        repriced=repriced,
+    )
+    if period is not None:
         StatusPeriod.objects.create(ticket=ticket, **period._asdict())
-        changed |= fields
-    set_targets(ticket, calendar)
-    return changed | set(CLOCK_FIELDS)
+    return changed
 
 
 # --- the arithmetic, on anything shaped like a ticket (the data generator uses it too) ---
@@ -88,6 +90,33 @@ def current_calendar() -> BusinessCalendar | None:
     """The instance calendar; None when it has no opening hours (the clock then runs always)."""
     calendar = instance_calendar()
     return calendar if calendar.has_opening_hours else None
+
+
+def advance(
+    ticket: Ticket,
+    *,
+    at: datetime.datetime,
+    calendar: BusinessCalendar | None,
+    answered: bool = False,
+    left: Status | None = None,
+    repriced: bool = False,
+) -> tuple[Period | None, set[str]]:
+    """What saving a change-set does to the clock, in order: (finished period, changed fields).
+
+    `answered`: the change-set set first_response_at; `left`: the status the ticket
+    moved away from (ticket.status is the new one); `repriced`: the priority changed.
+    """
+    if not (answered or left is not None or repriced):
+        return None, set()
+    changed = set(CLOCK_FIELDS)
+    period = None
+    if answered:
+        changed |= record_first_response(ticket, calendar)
+    if left is not None:
+        period, fields = change_status(ticket, left, at=at, calendar=calendar)
+        changed |= fields
+    set_targets(ticket, calendar)
+    return period, changed
 
 
 def open_clock(ticket: Ticket, *, at: datetime.datetime, calendar: BusinessCalendar | None) -> None:

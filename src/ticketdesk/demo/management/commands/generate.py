@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +17,12 @@ class Command(BaseCommand):
         "Generate customers, contacts and tickets with messages and events in bulk "
         "(bypasses the ticket services for speed; for benchmarks, not for production data)."
     )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # argparse wraps the description with a regular expression, which needs a str.
+        parser.description = str(self.help)
+        return parser
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--tickets", type=int, required=True, help=gettext_lazy("Tickets."))
