@@ -416,6 +416,8 @@ INBOUND_THROTTLE_TICKETS = int(os.environ.get("INBOUND_THROTTLE_TICKETS", "10"))
 INBOUND_THROTTLE_MINUTES = int(os.environ.get("INBOUND_THROTTLE_MINUTES", "60"))
 # Discarded incoming messages are kept this many days, then purged.
 INBOUND_DISCARD_KEEP_DAYS = int(os.environ.get("INBOUND_DISCARD_KEEP_DAYS", "30"))
+# Repeat deliveries (the same mail through another MTA) are kept this long for tracing.
+INBOUND_REPEAT_KEEP_DAYS = int(os.environ.get("INBOUND_REPEAT_KEEP_DAYS", "30"))
 # Mail filter patterns (regular expressions) stop after this many seconds per match.
 INBOUND_FILTER_REGEX_TIMEOUT_SECONDS = float(
     os.environ.get("INBOUND_FILTER_REGEX_TIMEOUT_SECONDS", "0.2")

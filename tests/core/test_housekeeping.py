@@ -102,6 +102,7 @@ def test_command_prunes_both_and_says_how_many(settings: Settings) -> None:
     assert output.getvalue().splitlines() == [
         "finished task results: 2 removed.",
         "sent e-mails: 1 removed.",
+        "repeated deliveries of incoming mail: 0 removed.",
     ]
     assert not DBTaskResult.objects.exists()
     assert not OutboundMail.objects.exists()

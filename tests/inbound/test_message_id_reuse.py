@@ -197,3 +197,26 @@ def test_repeats_delivered_at_once_make_one_entry() -> None:
     assert statuses == [InboundStatus.PARSED] + [InboundStatus.REPEAT] * 3
     assert Ticket.objects.count() == 1
     assert Message.objects.count() == 1
+
+
+def test_housekeeping_purges_old_repeat_deliveries_only(contact: Contact) -> None:
+    import datetime
+
+    import time_machine
+
+    from ticketdesk.core.housekeeping import run_housekeeping
+
+    raw = compose(sender=contact.email, body="The printer is broken.", message_id=REUSED)
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC), tick=False):
+        first = deliver(raw)
+        repeat = deliver(b"Received: by mx2\r\n" + raw)
+    with time_machine.travel(datetime.datetime(2026, 1, 20, 9, tzinfo=datetime.UTC), tick=False):
+        assert run_housekeeping()["repeated deliveries of incoming mail"] == 0
+    with time_machine.travel(datetime.datetime(2026, 2, 10, 9, tzinfo=datetime.UTC), tick=False):
+        assert run_housekeeping()["repeated deliveries of incoming mail"] == 1
+        # The same mail once more: still recognised as a repeat of the kept first delivery.
+        again = deliver(b"Received: by mx3\r\n" + raw)
+    assert not InboundMessage.objects.filter(pk=repeat.pk).exists()
+    assert InboundMessage.objects.filter(pk=first.pk).exists()
+    assert again.status == InboundStatus.REPEAT
+    assert again.ticket == first.ticket

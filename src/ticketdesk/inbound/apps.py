@@ -34,3 +34,10 @@ class InboundConfig(AppConfig):
                 order=860,
             )
         )
+
+    def housekeeping(self) -> dict[str, int]:
+        from django.utils.translation import gettext
+
+        from ticketdesk.inbound.services import purge_repeats
+
+        return {gettext("repeated deliveries of incoming mail"): purge_repeats()}

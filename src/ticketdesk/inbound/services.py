@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import re
@@ -280,3 +281,22 @@ def ingest_raw_message(raw: bytes, *, source: str) -> IngestResult:
         _mark_routing_failed(inbound, exc)
         inbound.refresh_from_db(fields=ROUTING_FIELDS)
     return IngestResult(inbound=inbound, created=created)
+
+
+def purge_repeats(*, now: datetime.datetime | None = None) -> int:
+    """Delete repeat deliveries recorded more than INBOUND_REPEAT_KEEP_DAYS ago; how many.
+
+    A repeat adds nothing to a ticket (the delivery it repeats is kept); its bytes are
+    kept a while only to trace a mail loop or an MTA retrying. Raw files go with them.
+    """
+    moment = (now or timezone.now()) - datetime.timedelta(days=settings.INBOUND_REPEAT_KEEP_DAYS)
+    old = InboundMessage.objects.without_raw().filter(
+        status=InboundStatus.REPEAT, processed_at__lt=moment
+    )
+    count = 0
+    for inbound in old.iterator():
+        if inbound.raw_file:
+            inbound.raw_file.delete(save=False)
+        inbound.delete()
+        count += 1
+    return count
