@@ -68,7 +68,7 @@ def scenarios() -> list[Scenario]:
         Scenario("All, sort by priority, page 20", {"view": "all", "sort": "priority", "page": 20}),
         Scenario("All, sort by assignee", {"view": "all", "sort": "assignee"}),
         Scenario("All, sort by number", {"view": "all", "sort": "number"}),
-        Scenario("All, sort by target date", {"view": "all", "sort": "target"}),
+        Scenario("All, sort by SLA due", {"view": "all", "sort": "target"}),
         Scenario("All, sort by customer", {"view": "all", "sort": "customer"}),
         Scenario("All, sort by subject", {"view": "all", "sort": "subject"}),
         Scenario("All, filter by customer", {"view": "all", "customer": busiest.number}),
@@ -77,6 +77,10 @@ def scenarios() -> list[Scenario]:
         Scenario(f"All, search word {word!r}", {"view": "all", "q": word}),
         Scenario("All, search without a hit", {"view": "all", "q": "Zyxwvut"}),
         Scenario(f"All open, search word {word!r}", {"q": word}),
+        Scenario("All open, SLA breached", {"sla": "breached"}),
+        Scenario("All open, SLA at risk", {"sla": "at_risk"}),
+        Scenario("All open, sort by SLA due", {"sort": "target"}),
+        Scenario("dashboard (start page)", {}, path="/"),
     ]
 
 
