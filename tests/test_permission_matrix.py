@@ -68,6 +68,13 @@ MATRIX: dict[str, Row] = {
     "accounts:password_reset_complete": Row("200 200 200 200 200 200", "405 405 405 405 405 405"),
     "accounts:profile": Row("login 200 200 200 200 200", "login 200 200 200 200 200"),
     "config:index": Row("login 403 403 403 403 200", "login 403 403 403 403 200"),
+    # Time on tickets: every staff member sees it; agents log time and change their own
+    # entries (administrators anyone's); the panel answers htmx only, else redirects.
+    "timekeeping:panel": Row("login 403 302 302 302 302", "405 405 405 405 405 405"),
+    "timekeeping:heartbeat": Row("405 405 405 405 405 405", "login 403 403 200 200 200"),
+    "timekeeping:add": Row("login 403 403 200 200 200", "login 403 403 200 200 200"),
+    "timekeeping:edit": Row("login 403 403 403 200 200", "login 403 403 403 200 200"),
+    "timekeeping:delete": Row("405 405 405 405 405 405", "login 403 403 403 302 302"),
     "sla:business_hours": Row("login 403 403 403 403 200", "login 403 403 403 403 405"),
     "sla:save_schedule": Row("login 403 403 403 403 405", "login 403 403 403 403 200"),
     "sla:save_holidays": Row("login 403 403 403 403 405", "login 403 403 403 403 302"),

@@ -19,6 +19,7 @@ from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from pytest_django.fixtures import Settings
@@ -33,6 +34,7 @@ from ticketdesk.accounts.models import User
 from ticketdesk.inbound.imap.services import create_mailbox
 from ticketdesk.tickets import services
 from ticketdesk.tickets.models import Category
+from ticketdesk.timekeeping.services import add_segment
 
 ROLES = ("anonymous", "customer", "read_only", "outsider", "agent", "administrator")
 # A port on the loopback address that nothing listens on: the mailbox connection test fails
@@ -89,6 +91,13 @@ class World:
             ),
             "team": TeamFactory(),
             "category": Category.objects.order_by("pk").first(),
+            "segment": add_segment(
+                ticket,
+                by=users["agent"],
+                date=timezone.localdate(),
+                minutes=30,
+                comment="Setup",
+            ),
         }
         return cls(users=users, colleague=colleague, objects=objects)
 
@@ -133,6 +142,7 @@ def _content_type(world: World, _match: re.Match[str]) -> str:
 PARAMETERS: list[tuple[str, str, Filler]] = [
     (r"^tickets/<int:number>/", "number", _obj("ticket", "number")),
     (r"^tickets/<int:number>/attachments/", "pk", _obj("attachment")),
+    (r"^tickets/<int:number>/time/", "pk", _obj("segment")),
     (r"^customers/<int:pk>/", "pk", _obj("customer")),
     (r"^customers/<int:customer_pk>/", "customer_pk", _obj("customer")),
     (r"^customers/contacts/", "pk", _obj("contact")),

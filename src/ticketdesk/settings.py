@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "ticketdesk.outbox",
     "ticketdesk.tickets",
     "ticketdesk.inbound",
+    "ticketdesk.timekeeping",
     "ticketdesk.demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("ticketdesk.accounts.urls")),
     path("tickets/", include("ticketdesk.tickets.urls")),
+    path("tickets/", include("ticketdesk.timekeeping.urls")),
     path("customers/", include("ticketdesk.customers.urls")),
     path("incoming/", include("ticketdesk.inbound.inbox.urls")),
     path("config/outbox/", include("ticketdesk.outbox.urls")),

@@ -53,7 +53,7 @@ def test_counts_and_their_links(client) -> None:
         "At risk": "2",  # the two unanswered ones, an hour before their first-response target
         "Breached": "0",
     }
-    assert dict((str(label), count) for label, count in context["activity"]) == {
+    assert {str(label): count for label, count in context["activity"]} == {
         "First responses today": "1",
         "Closed today": "0",
     }

@@ -434,6 +434,8 @@ def test_csv_export_has_every_matching_row_in_list_order(client, agent, open_at)
         "Opened",
         "First response due",
         "Resolution due",
+        "Time (minutes)",
+        "Billable time (minutes)",
         "URL",
     ]
     assert [r[1] for r in rows[1:]] == ["second", "'=HYPERLINK(evil)"]
@@ -560,7 +562,8 @@ def test_work_queue_tabs_show_capped_counts(client, agent, open_at, monkeypatch)
     assert tabs["mine"] == "1"
     assert tabs["unassigned"] == "2"  # exactly the cap
     assert tabs["open"] == "2+"  # three, over the cap
-    assert tabs["closed"] == "" and tabs["all"] == ""
+    assert tabs["closed"] == ""
+    assert tabs["all"] == ""
 
 
 def test_sla_filter_and_unassigned_filter(client, agent, open_at) -> None:

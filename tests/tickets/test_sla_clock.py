@@ -70,7 +70,8 @@ def test_a_pausing_status_stops_the_clock_and_moves_both_targets() -> None:
         services.change_ticket(ticket, by=agent, status=status("Answer"))
     paused = reloaded(ticket)
     assert paused.sla_paused_at == berlin(30, 10)
-    assert paused.sla_due_at is None and paused.sla_at_risk_at is None
+    assert paused.sla_due_at is None
+    assert paused.sla_at_risk_at is None
     with at(berlin(1, 10, month=12)):  # Tuesday: 7 hours on Monday + 2 on Tuesday paused
         services.change_ticket(paused, by=agent, status=status("In progress"))
     resumed = reloaded(ticket)
@@ -145,7 +146,8 @@ def test_warnings_go_to_the_assignee_once_each_then_the_breach(smtp_server: Smtp
     drain_outbox()
     subjects = [m["Subject"] for m in smtp_server.messages]
     assert [m["To"] for m in smtp_server.messages] == [agent.email, agent.email]
-    assert "at risk" in subjects[0] and "missed" in subjects[1]
+    assert "at risk" in subjects[0]
+    assert "missed" in subjects[1]
     assert "first response" in smtp_server.messages[0].get_body(("plain",)).get_content()
 
 

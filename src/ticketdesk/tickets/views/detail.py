@@ -34,6 +34,7 @@ from ticketdesk.tickets.forms import (
 from ticketdesk.tickets.listing import with_unread
 from ticketdesk.tickets.models import Attachment, ReplyTemplate, Ticket
 from ticketdesk.tickets.models.ticket import TicketQuerySet
+from ticketdesk.tickets.page_panels import ticket_panels
 from ticketdesk.tickets.permissions import can_work_tickets, visible_tickets
 from ticketdesk.tickets.reply_templates import fill_placeholders
 from ticketdesk.tickets.services.lifecycle import mark_ticket_read
@@ -89,6 +90,7 @@ def page_context(
     mine = ticket.assignee_id == user.pk
     return {
         "ticket": ticket,
+        "panels": ticket_panels(ticket, user),
         "customer": ticket.customer,
         "support_notes": list(ticket.customer.support_notes.all()),
         "other_tickets": list(

@@ -1,0 +1,1 @@
+"""Time keeping: the working-time timer and time segments on tickets (DESIGN §1.8)."""
