@@ -21,6 +21,7 @@ from ticketdesk.tickets.models import (
     TicketEvent,
     TicketSequence,
 )
+from ticketdesk.timekeeping.models import TimeSegment
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,8 @@ def test_generated_tickets_carry_the_sla_clock_the_services_keep() -> None:
     result = generate(tickets=150, customers=6, batch=40, years=0.1)
 
     assert result.status_periods == StatusPeriod.objects.count() > 0
+    assert result.time_segments == TimeSegment.objects.count() > 0
+    assert not TimeSegment.objects.filter(ticket__assignee__isnull=True).exists()
     seen = check_clocks(clocked_tickets())
     assert sum(seen[case] for case in ("closed", "paused", "running")) == 150
     for case in ["closed", "paused", "running", "answered", "unanswered", "paused before"]:
