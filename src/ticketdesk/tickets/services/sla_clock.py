@@ -161,8 +161,12 @@ def change_status(
         ticket.resolution_breached = at > target if target is not None else None
         changed |= {"resolution_minutes", "resolution_business_minutes", "resolution_breached"}
     elif old.is_closed and not new.is_closed:
+        # Open again: resolved it is not; the next closing records the durations anew.
         ticket.reopen_count += 1
-        changed.add("reopen_count")
+        ticket.resolution_minutes = ticket.resolution_business_minutes = None
+        ticket.resolution_breached = None
+        changed |= {"reopen_count", "resolution_minutes", "resolution_business_minutes"}
+        changed.add("resolution_breached")
     return period, changed
 
 
