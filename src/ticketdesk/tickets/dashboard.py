@@ -34,7 +34,8 @@ def tickets_panel(request: HttpRequest) -> dict[str, Any] | None:
     now = timezone.now()
     tabs = {view: count for view, _label, count in view_tabs(user, choices)}
     open_ids = choices.status_ids(closed=False)
-    open_tickets = visible_tickets(user).filter(status_id__in=open_ids)
+    visible = visible_tickets(user)
+    open_tickets = visible.filter(status_id__in=open_ids)
     teams = list(user.teams.values_list("pk", flat=True))
     team_tickets = visible_tickets(user)
     if teams:
@@ -49,12 +50,12 @@ def tickets_panel(request: HttpRequest) -> dict[str, Any] | None:
         ),
         (
             _("At risk"),
-            capped_count(open_tickets.filter(sla_filter(SlaState.AT_RISK, now=now))),
+            capped_count(visible.filter(sla_filter(SlaState.AT_RISK, now=now, closed_too=False))),
             {"view": TicketListView.OPEN, "sla": SlaState.AT_RISK},
         ),
         (
             _("Breached"),
-            capped_count(open_tickets.filter(sla_filter(SlaState.BREACHED, now=now))),
+            capped_count(visible.filter(sla_filter(SlaState.BREACHED, now=now, closed_too=False))),
             {"view": TicketListView.OPEN, "sla": SlaState.BREACHED},
         ),
     ]

@@ -59,22 +59,40 @@ def sla_state(ticket: Ticket, *, now: datetime.datetime) -> SlaState | None:
     return SlaState.ON_TRACK
 
 
-def sla_filter(state: str, *, now: datetime.datetime) -> Q:
+def sla_filter(state: str, *, now: datetime.datetime, closed_too: bool = True) -> Q:
     """The tickets in `state` (closed ones by the targets they met), as a filter.
 
-    The open part is answered by the partial SLA indexes.
+    The open part is answered by the partial SLA indexes; with `closed_too=False` only
+    running targets count (an open ticket has one, a closed one never), which those
+    indexes answer alone, without a status filter.
     """
+    if not closed_too:
+        return _running(state, now)
     closed = Q(closed_at__isnull=False)
     missed = Q(first_response_breached=True) | Q(resolution_breached=True)
     match state:
         case SlaState.BREACHED:
             return Q(sla_due_at__lte=now) | (closed & missed)
         case SlaState.AT_RISK:
-            return Q(sla_at_risk_at__lte=now, sla_due_at__gt=now)
+            return Q(sla_due_at__gt=now, sla_at_risk_at__lte=now)
         case SlaState.ON_TRACK:
             running = Q(sla_due_at__gt=now) & (Q(sla_at_risk_at__gt=now) | Q(sla_at_risk_at=None))
             met = Q(first_response_breached=False) | Q(resolution_breached=False)
             return running | (closed & ~missed & met)
+        case SlaState.PAUSED:
+            return Q(sla_paused_at__isnull=False, closed_at__isnull=True)
+    raise ValueError(f"unknown SLA state {state!r}")
+
+
+def _running(state: str, now: datetime.datetime) -> Q:
+    match state:
+        case SlaState.BREACHED:
+            return Q(sla_due_at__lte=now)
+        case SlaState.AT_RISK:
+            # The few targets still ahead first (sla_due_at index), then their risk.
+            return Q(sla_due_at__gt=now, sla_at_risk_at__lte=now)
+        case SlaState.ON_TRACK:
+            return Q(sla_due_at__gt=now) & (Q(sla_at_risk_at__gt=now) | Q(sla_at_risk_at=None))
         case SlaState.PAUSED:
             return Q(sla_paused_at__isnull=False, closed_at__isnull=True)
     raise ValueError(f"unknown SLA state {state!r}")
