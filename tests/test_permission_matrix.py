@@ -75,6 +75,12 @@ MATRIX: dict[str, Row] = {
     "timekeeping:add": Row("login 403 403 200 200 200", "login 403 403 200 200 200"),
     "timekeeping:edit": Row("login 403 403 403 200 200", "login 403 403 403 200 200"),
     "timekeeping:delete": Row("405 405 405 405 405 405", "login 403 403 403 302 302"),
+    # Reports: every staff member reads them; nothing to post.
+    "reports:index": Row("login 403 200 200 200 200", "login 403 405 405 405 405"),
+    "reports:json": Row("login 403 200 200 200 200", "login 403 405 405 405 405"),
+    "reports:csv": Row("login 403 200 200 200 200", "login 403 405 405 405 405"),
+    "reports:customer": Row("login 403 200 200 200 200", "login 403 405 405 405 405"),
+    "reports:customer_csv": Row("login 403 200 200 200 200", "login 403 405 405 405 405"),
     "sla:business_hours": Row("login 403 403 403 403 200", "login 403 403 403 403 405"),
     "sla:save_schedule": Row("login 403 403 403 403 405", "login 403 403 403 403 200"),
     "sla:save_holidays": Row("login 403 403 403 403 405", "login 403 403 403 403 302"),

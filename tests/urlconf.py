@@ -143,6 +143,8 @@ PARAMETERS: list[tuple[str, str, Filler]] = [
     (r"^tickets/<int:number>/", "number", _obj("ticket", "number")),
     (r"^tickets/<int:number>/attachments/", "pk", _obj("attachment")),
     (r"^tickets/<int:number>/time/", "pk", _obj("segment")),
+    (r"^reports/<report_section:section>", "section", lambda _w, _m: "performance"),
+    (r"^reports/customer/", "pk", _obj("customer")),
     (r"^customers/<int:pk>/", "pk", _obj("customer")),
     (r"^customers/<int:customer_pk>/", "customer_pk", _obj("customer")),
     (r"^customers/contacts/", "pk", _obj("contact")),

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "ticketdesk.tickets",
     "ticketdesk.inbound",
     "ticketdesk.timekeeping",
+    "ticketdesk.reports",
     "ticketdesk.demo",
 ]
 

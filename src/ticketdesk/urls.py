@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("ticketdesk.accounts.urls")),
     path("tickets/", include("ticketdesk.tickets.urls")),
     path("tickets/", include("ticketdesk.timekeeping.urls")),
+    path("reports/", include("ticketdesk.reports.urls")),
     path("customers/", include("ticketdesk.customers.urls")),
     path("incoming/", include("ticketdesk.inbound.inbox.urls")),
     path("config/outbox/", include("ticketdesk.outbox.urls")),

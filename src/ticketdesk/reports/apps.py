@@ -1,0 +1,12 @@
+"""App config of the support reports (statistics, charts, CSV export)."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "ticketdesk.reports"
+    label = "reports"
+    verbose_name = _("Reports")
