@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 import re
 
 import time_machine
@@ -30,15 +31,23 @@ def open_tickets(agent, customer, team, starts: list[datetime.datetime]) -> None
             services.close_ticket(ticket, by=agent)
 
 
-def distribution_total(page: Page) -> str:
+def expect_opened_total(page: Page, count: str) -> None:
     row = page.locator("#section-distribution tbody[data-dimension='total'] tr").nth(1)
-    return row.locator("td").first.inner_text()
+    expect(row.locator("td").first).to_have_text(count)
 
 
-def chart_points(page: Page, section: str) -> list:
-    canvas = page.locator(f"#section-{section} canvas")
-    expect(canvas).to_have_attribute("data-chart-state", "drawn")
-    return canvas.evaluate("c => window.Chart.getChart(c).data.datasets[0].data")
+def expect_chart_points(page: Page, section: str, points: list) -> None:
+    """The section's chart is drawn with `points` as its first data set (waits for it)."""
+    expect(page.locator(f"#section-{section} canvas")).to_have_attribute(
+        "data-chart-state", "drawn"
+    )
+    page.wait_for_function(
+        """([selector, expected]) => {
+            const chart = window.Chart.getChart(document.querySelector(selector));
+            return chart && JSON.stringify(chart.data.datasets[0].data) === expected;
+        }""",
+        arg=[f"#section-{section} canvas", json.dumps(points)],
+    )
 
 
 def test_agent_changes_the_range_and_downloads_the_csv(
@@ -70,15 +79,15 @@ def test_agent_changes_the_range_and_downloads_the_csv(
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"from=2025-03-01"))
     expect(page.locator("#section-distribution")).to_contain_text("Ann")
-    assert distribution_total(page) == "3"
-    assert chart_points(page, "distribution") == [3]  # tickets opened by Ann
+    expect_opened_total(page, "3")
+    expect_chart_points(page, "distribution", [3])  # tickets opened by Ann
 
     page.fill("#report-from", "2025-01-01")
     page.fill("#report-to", "2025-01-31")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"from=2025-01-01"))
-    assert distribution_total(page) == "2"
-    assert chart_points(page, "distribution") == [2]
+    expect_opened_total(page, "2")
+    expect_chart_points(page, "distribution", [2])
     backlog = page.locator("#section-backlog canvas")
     expect(backlog).to_have_attribute("data-chart-state", "drawn")
 
