@@ -27,7 +27,7 @@ pytestmark = E2E
 PASSWORD = "agent-password"
 
 
-def wait_until(condition: Callable[[], object], *, timeout: float = 10.0) -> None:
+def wait_until(condition: Callable[[], object], *, timeout: float = 30.0) -> None:
     """Poll the database until `condition()` holds (the page works in real time)."""
     deadline = time.monotonic() + timeout
     while not condition():
