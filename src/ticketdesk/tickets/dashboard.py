@@ -22,7 +22,6 @@ from ticketdesk.tickets.listing import (
     ListChoices,
     TicketListView,
     capped_count,
-    view_tabs,
 )
 from ticketdesk.tickets.permissions import visible_tickets
 from ticketdesk.tickets.sla_state import SlaState, sla_filter
@@ -32,7 +31,6 @@ def tickets_panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
     choices = ListChoices.load()
     now = timezone.now()
-    tabs = {view: count for view, _label, count in view_tabs(user, choices)}
     open_ids = choices.status_ids(closed=False)
     visible = visible_tickets(user)
     open_tickets = visible.filter(status_id__in=open_ids)
@@ -42,7 +40,11 @@ def tickets_panel(request: HttpRequest) -> dict[str, Any] | None:
         team_tickets = team_tickets.filter(team__in=teams)
     today = _start_of_today(now)
     queues = [
-        (_("My open tickets"), tabs[TicketListView.MINE], {"view": TicketListView.MINE}),
+        (
+            _("My open tickets"),
+            capped_count(open_tickets.filter(assignee=user)),
+            {"view": TicketListView.MINE},
+        ),
         (
             _("Unassigned in my teams"),
             capped_count(open_tickets.filter(assignee__isnull=True, team__in=teams)),
