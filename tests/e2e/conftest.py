@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import CHROMIUM
 
@@ -19,6 +22,53 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEFAULT_TIMEOUT_MS = 10_000
+
+
+class OneRequestAtATime:
+    """WSGI wrapper that lets one request at a time reach the application.
+
+    On SQLite the test database lives in memory in SQLite's shared-cache mode, where a
+    connection that meets another's table lock fails at once with "database table is
+    locked" (the busy timeout does not apply). A page that fetches several JSON
+    endpoints at once (the reports' charts) made one of them fail now and then on a
+    loaded machine. Browsers keep connections alive, so the lock is held per request,
+    not per connection; the response is read to the end inside it because the body may
+    still query.
+    """
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        with self.lock:
+            response = self.app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live server; on SQLite it serves requests one after the other
+    (PostgreSQL takes concurrent requests as in production)."""
+    from django.db import connection
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    if connection.vendor == "sqlite":
+        static_handler = server.thread.static_handler
+        server.thread.static_handler = lambda app: OneRequestAtATime(static_handler(app))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
