@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from tests.accounts.factories import UserFactory
 from tests.customers.factories import ContactFactory
 from ticketdesk.inbound.models import ReviewReason
-from ticketdesk.inbound.parsing import ParsedMessage
 from ticketdesk.outbox.models import OutboundMail
 from ticketdesk.tickets import services
 from ticketdesk.tickets.models import Ticket
@@ -21,27 +19,19 @@ from .mail import deliver
 pytestmark = pytest.mark.django_db
 
 MAILS = Path(__file__).parent / "mails" / "bounces"
-# Opening a ticket for list mail needs the parser's no_auto_reply and list_addresses,
-# which the router reads to hold back the confirmation and to leave the list uncopied;
-# until both are there list mail waits in the inbox as automatic.
-needs_no_auto_reply = pytest.mark.skipif(
-    not {"no_auto_reply", "list_addresses"} <= {f.name for f in fields(ParsedMessage)},
-    reason="ParsedMessage.no_auto_reply/list_addresses not there yet (issue 9 item 4)",
-)
 PRECEDENCE_MAILS = ["list-mail.eml", "bulk-notice.eml"]
 OTHER_QUIET_MAILS = ["list-unsubscribe-only.eml", "no-reply-sender.eml"]
 
 
 @pytest.mark.parametrize(
     "name",
-    [*PRECEDENCE_MAILS, *[pytest.param(n, marks=needs_no_auto_reply) for n in OTHER_QUIET_MAILS]],
+    [*PRECEDENCE_MAILS, *OTHER_QUIET_MAILS],
 )
 def test_list_bulk_and_no_reply_mail_queue_no_confirmation(name: str) -> None:
     deliver((MAILS / name).read_bytes())
     assert not OutboundMail.objects.exists()
 
 
-@needs_no_auto_reply
 @pytest.mark.parametrize("name", [*PRECEDENCE_MAILS, *OTHER_QUIET_MAILS])
 def test_list_bulk_and_no_reply_mail_open_a_ticket(name: str) -> None:
     inbound = deliver((MAILS / name).read_bytes())
@@ -51,7 +41,6 @@ def test_list_bulk_and_no_reply_mail_open_a_ticket(name: str) -> None:
     assert not OutboundMail.objects.exists()
 
 
-@needs_no_auto_reply
 def test_list_mail_from_a_contact_is_their_ticket_and_the_agent_can_answer() -> None:
     jonas = ContactFactory(email="jonas@customer.example", name="Jonas Weber")
     inbound = deliver((MAILS / "list-mail.eml").read_bytes())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import email
-import importlib.util
 from email import policy
 from pathlib import Path
 
@@ -159,9 +158,6 @@ def test_tnef_with_only_an_rtf_body_keeps_it_as_message_rtf() -> None:
     ]
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("striprtf") is None, reason="striprtf is not installed"
-)
 def test_tnef_rtf_body_is_shown_as_plain_text_with_striprtf() -> None:
     assert parse_message(_rtf_mail(RTF)).text == "The scanner is broken."
 
