@@ -57,6 +57,10 @@ class Row:
     data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
 
 
+# The REST API answers JSON with its own auth (tokens and sessions): its own matrix of
+# endpoint × role × token state in tests/api/test_permission_matrix.py.
+API_NAMESPACE = "api-v1:"
+
 # Columns: anonymous, customer, read-only, agent without Support-team flag, agent, admin.
 MATRIX: dict[str, Row] = {
     "accounts:login": Row("200 200 200 200 200 200", "200 200 200 200 200 200"),
@@ -67,6 +71,9 @@ MATRIX: dict[str, Row] = {
     "accounts:password_reset_confirm": Row("302 302 302 302 302 302", "302 302 302 302 302 302"),
     "accounts:password_reset_complete": Row("200 200 200 200 200 200", "405 405 405 405 405 405"),
     "accounts:profile": Row("login 200 200 200 200 200", "login 200 200 200 200 200"),
+    # API tokens: staff manage their own (the world's token is the agent's; others 404).
+    "api_tokens:list": Row("login 403 200 200 200 200", "login 403 200 200 200 200"),
+    "api_tokens:revoke": Row("login 403 405 405 405 405", "login 403 404 404 302 404"),
     "config:index": Row("login 403 403 403 403 200", "login 403 403 403 403 200"),
     # Time on tickets: every staff member sees it; agents log time and change their own
     # entries (administrators anyone's); the panel answers htmx only, else redirects.
@@ -199,7 +206,9 @@ def matrix_urls(world: World) -> dict[str, Url]:
     return {
         url.name: url
         for url in concrete_urls(world)
-        if not url.is_admin_site and url.name not in NOT_IN_MATRIX
+        if not url.is_admin_site
+        and url.name not in NOT_IN_MATRIX
+        and not url.name.startswith(API_NAMESPACE)
     }
 
 

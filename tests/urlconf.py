@@ -31,6 +31,7 @@ from tests.inbound.mail import compose, deliver
 from tests.outbox.factories import OutboundMailFactory
 from tests.tickets.factories import TicketFactory
 from ticketdesk.accounts.models import User
+from ticketdesk.api.services import create_token
 from ticketdesk.inbound.imap.services import create_mailbox
 from ticketdesk.tickets import services
 from ticketdesk.tickets.models import Category
@@ -91,6 +92,7 @@ class World:
             ),
             "team": TeamFactory(),
             "category": Category.objects.order_by("pk").first(),
+            "token": create_token(users["agent"], name="CRM")[0],
             "segment": add_segment(
                 ticket,
                 by=users["agent"],
@@ -141,6 +143,11 @@ def _content_type(world: World, _match: re.Match[str]) -> str:
 # (route regex, parameter name) -> value. The route is the pattern's full route string.
 PARAMETERS: list[tuple[str, str, Filler]] = [
     (r"^tickets/<int:number>/", "number", _obj("ticket", "number")),
+    (r"^api/v1/tickets/<number>", "number", _obj("ticket", "number")),
+    (r"^api/v1/tickets/<number>/attachments/", "pk", _obj("attachment")),
+    (r"^api/v1/customers/", "pk", _obj("customer")),
+    (r"^api/v1/contacts/", "pk", _obj("contact")),
+    (r"^accounts/profile/api-tokens/", "pk", _obj("token")),
     (r"^tickets/<int:number>/attachments/", "pk", _obj("attachment")),
     (r"^tickets/<int:number>/time/", "pk", _obj("segment")),
     (r"^reports/<report_section:section>", "section", lambda _w, _m: "performance"),

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "ticketdesk.inbound",
     "ticketdesk.timekeeping",
     "ticketdesk.reports",
+    "ticketdesk.api",
     "ticketdesk.demo",
 ]
 
@@ -394,6 +395,8 @@ SECURE_CSP = {
 
 # --- ticketdesk -----------------------------------------------------------
 TICKET_NUMBER_PREFIX = os.environ.get("TICKET_NUMBER_PREFIX", "T-")
+# Requests per minute and API token, counted across all web processes (429 beyond).
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 ATTACHMENT_MAX_FILES = int(os.environ.get("ATTACHMENT_MAX_FILES", "20"))
 # Request bodies are refused (413) before parsing above these sizes: anonymous requests (the

@@ -5,9 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from ticketdesk.api.v1 import api as api_v1
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/profile/api-tokens/", include("ticketdesk.api.token_urls")),
     path("accounts/", include("ticketdesk.accounts.urls")),
+    path("api/v1/", api_v1.urls),
     path("tickets/", include("ticketdesk.tickets.urls")),
     path("tickets/", include("ticketdesk.timekeeping.urls")),
     path("reports/", include("ticketdesk.reports.urls")),
