@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 
-from .errors import RateLimited
+from .errors import ApiError, RateLimited
 from .services import count_request, token_for
 
 if TYPE_CHECKING:
@@ -29,8 +30,10 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = token_for(token)
-        if found is None or not may_use_api(found.user):
+        if found is None:
             return None
+        if not may_use_api(found.user):
+            raise ApiError(403, "forbidden", _("This account may not use the API."))
         retry_after = count_request(found)
         if retry_after is not None:
             raise RateLimited(retry_after)
