@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+import datetime
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, QueryDict
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,15 +17,16 @@ from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from ticketdesk.accounts.models import User
-from ticketdesk.core.forms import MAX_ID
+from ticketdesk.core.forms import EARLIEST_DATE, LATEST_DATE, MAX_ID, without_nul
 from ticketdesk.customers.models import Customer
 from ticketdesk.tickets import listing, services
 from ticketdesk.tickets.forms import NewTicketForm, TicketFieldsForm, ticket_field_values
-from ticketdesk.tickets.list_forms import TicketListForm
-from ticketdesk.tickets.listing import ListChoices
+from ticketdesk.tickets.list_forms import OPENED_RANGE_REVERSED
+from ticketdesk.tickets.listing import ListChoices, TicketListQuery
 from ticketdesk.tickets.models import Attachment, Message, Ticket, TicketEvent
 from ticketdesk.tickets.permissions import can_work_tickets, visible_tickets
 from ticketdesk.tickets.services import AttachmentInput
+from ticketdesk.tickets.sla_state import SlaState
 
 from .. import cursors, serializers
 from ..errors import field_error, form_error
@@ -48,20 +50,26 @@ ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: E
 Number = Path(..., ge=1, le=MAX_ID, description="The ticket number (10042 for T-10042).")
 
 
+ViewName = Literal[tuple(listing.TicketListView.values)]  # type: ignore[valid-type]
+SortKey = Literal[tuple(f"{d}{key}" for key in listing.COLUMNS for d in ("", "-"))]  # type: ignore[valid-type]
+SlaName = Literal[tuple(state.value for state in SlaState)]  # type: ignore[valid-type]
+FilterId = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
 class TicketFilters(Schema):
-    view: str | None = Field(None, description="open, mine, my_teams, unassigned, closed, all.")
-    sort: str | None = Field(None, description="A list column, '-' first for descending.")
-    q: str | None = Field(None, description="Search in subject and customer.")
-    status: int | None = None
-    priority: int | None = None
-    category: int | None = None
-    team: int | None = None
-    assignee: int | None = Field(None, description="User id; 0 for unassigned.")
-    customer: str | None = Field(None, description="Customer name or number (part of it).")
-    opened_from: str | None = Field(None, description="YYYY-MM-DD")
-    opened_to: str | None = Field(None, description="YYYY-MM-DD")
-    sla: str | None = Field(None, description="on_track, at_risk, breached, paused.")
-    cursor: str | None = Field(None, description="next_cursor of the previous page.")
+    view: ViewName = Field(listing.DEFAULT_VIEW.value, description="The list's view tab.")
+    sort: SortKey = Field(listing.DEFAULT_SORT, description="A column, '-' first: descending.")
+    q: str = Field("", max_length=200, description="Search in subject and customer.")
+    status: FilterId | None = None
+    priority: FilterId | None = None
+    category: FilterId | None = None
+    team: FilterId | None = None
+    assignee: FilterId | None = Field(None, description="User id; 0 for unassigned.")
+    customer: str = Field("", max_length=200, description="Customer name or number (part).")
+    opened_from: datetime.date | None = Field(None, ge=EARLIEST_DATE, le=LATEST_DATE)
+    opened_to: datetime.date | None = Field(None, ge=EARLIEST_DATE, le=LATEST_DATE)
+    sla: SlaName | None = None
+    cursor: str | None = Field(None, max_length=40, description="next_cursor of the last page.")
 
 
 def _rows(request: HttpRequest) -> Any:
@@ -101,16 +109,28 @@ def _attachments(files: list[AttachmentIn]) -> list[AttachmentInput]:
 
 @router.get("/tickets", response={200: TicketPage, **ERRORS}, summary="List tickets")
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
-    """The agent list's views, filters, search and sort; pages of 50 without counting."""
-    values = {k: v for k, v in filters.dict().items() if v is not None and k != "cursor"}
-    data = QueryDict(mutable=True)
-    data.update(values)
-    data["page"] = str(cursors.decode(filters.cursor))
+    """The agent list's views, filters, search and sort; pages of 50 without counting.
+
+    An id that matches nothing filters to nothing (no error), as a link to a deleted
+    entry would."""
+    if filters.opened_from and filters.opened_to and filters.opened_from > filters.opened_to:
+        raise field_error("opened_to", str(OPENED_RANGE_REVERSED))
+    query = TicketListQuery(
+        view=filters.view,
+        sort=filters.sort,
+        search=without_nul(filters.q),
+        status=filters.status,
+        priority=filters.priority,
+        category=filters.category,
+        team=filters.team,
+        assignee=filters.assignee,
+        customer=without_nul(filters.customer),
+        opened_from=filters.opened_from,
+        opened_to=filters.opened_to,
+        sla=filters.sla or "",
+        page=cursors.decode(filters.cursor),
+    )
     choices = ListChoices.load()
-    form = TicketListForm(data, choices=choices, default_view=listing.DEFAULT_VIEW)
-    if not form.is_valid():
-        raise form_error(form)
-    query = form.to_query()
     page = listing.fetch_page(
         listing.filtered_tickets(request.user, query, choices),
         listing.sort_segments(query, choices),

@@ -34,7 +34,7 @@ from ..schemas import (
 )
 
 router = Router()
-ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 429: Error}
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 429: Error}
 DASHBOARD_KEYS = [
     "my_open",
     "unassigned_in_my_teams",
