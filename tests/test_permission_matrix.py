@@ -61,7 +61,7 @@ class Row:
 # Columns: anonymous, customer, read-only, agent without Support-team flag, agent, admin.
 MATRIX: dict[str, Row] = {
     "accounts:login": Row("200 404 200 200 200 200", "200 404 200 200 200 200"),
-    "accounts:logout": Row("405 404 405 405 405 405", "login 404 login login login login"),
+    "accounts:logout": Row("405 405 405 405 405 405", "login login login login login login"),
     "accounts:password_reset": Row("200 404 200 200 200 200", "200 404 200 200 200 200"),
     "accounts:password_reset_done": Row("200 404 200 200 200 200", "405 404 405 405 405 405"),
     # A valid link redirects to the set-password form on its own URL (Django's flow).

@@ -11,8 +11,9 @@ from django.urls import reverse
 from .models import portal_settings
 from .permissions import is_customer_login
 
-# Paths a customer login may reach outside the portal: the health check.
-_OPEN_PATHS = ("/healthz",)
+# Paths a customer login may reach outside the portal: the health check, and signing out
+# (with the portal switched off, the portal's own sign-out answers 404 too).
+_OPEN_PATHS = ("/healthz", "/accounts/logout/")
 
 
 class CustomerLoginMiddleware:
