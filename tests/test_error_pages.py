@@ -61,9 +61,10 @@ def test_404_page_is_in_the_users_language(client: Client) -> None:
     assert in_german("To the start page") in html
 
 
-def test_customer_on_an_agent_page_gets_the_403_page(client: Client) -> None:
-    client.force_login(UserFactory(customer=True))
-    assert_error_page(client.get("/tickets/"), 403, "Access denied")
+def test_read_only_user_on_an_agent_page_gets_the_403_page(client: Client) -> None:
+    # Customer logins no longer get here: they are sent to the portal (tests/portal/).
+    client.force_login(UserFactory(read_only=True))
+    assert_error_page(client.get("/tickets/new/"), 403, "Access denied")
 
 
 def test_403_page_is_in_the_users_language(client: Client) -> None:
@@ -114,11 +115,11 @@ def refuse_queries(*args: object) -> None:
 
 
 def test_403_is_logged_without_a_traceback(client: Client, caplog) -> None:
-    client.force_login(UserFactory(customer=True))
+    client.force_login(UserFactory(read_only=True))
     with caplog.at_level(logging.WARNING, logger="django.request"):
-        assert client.get("/tickets/").status_code == 403
+        assert client.get("/tickets/new/").status_code == 403
     [record] = [r for r in caplog.records if r.name == "django.request"]
-    assert record.getMessage() == "Forbidden (Permission denied): /tickets/"
+    assert record.getMessage() == "Forbidden (Permission denied): /tickets/new/"
     assert record.exc_info is None
 
 

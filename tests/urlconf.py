@@ -32,6 +32,7 @@ from tests.outbox.factories import OutboundMailFactory
 from tests.tickets.factories import TicketFactory
 from ticketdesk.accounts.models import User
 from ticketdesk.api.services import create_token
+from ticketdesk.contracts.services.contracts import create_contract
 from ticketdesk.inbound.imap.services import create_mailbox
 from ticketdesk.tickets import services
 from ticketdesk.tickets.models import Category
@@ -79,6 +80,13 @@ class World:
             "customer": customer,
             "contact": ContactFactory(customers=[customer]),
             "note": SupportNoteFactory(customer=customer),
+            "contract": create_contract(
+                customer,
+                by=users["administrator"],
+                name="Support",
+                total_points=10,
+                valid_from=timezone.localdate(),
+            ),
             "inbound": inbound,
             "mail": OutboundMailFactory(failed=True),
             "filter": make_filter(("subject", "contains", "invoice")),
@@ -155,6 +163,7 @@ PARAMETERS: list[tuple[str, str, Filler]] = [
     (r"^customers/<int:pk>/", "pk", _obj("customer")),
     (r"^customers/<int:customer_pk>/", "customer_pk", _obj("customer")),
     (r"^customers/contacts/", "pk", _obj("contact")),
+    (r"^customers/<int:customer_pk>/contracts/", "pk", _obj("contract")),
     (r"^customers/notes/", "pk", _obj("note")),
     (r"^incoming/", "pk", _obj("inbound")),
     (r"^config/outbox/", "pk", _obj("mail")),
@@ -168,6 +177,11 @@ PARAMETERS: list[tuple[str, str, Filler]] = [
     (r"^config/support/<str:kind>/<int:pk>/", "pk", _obj("category")),
     (r"^accounts/password-reset/", "uidb64", _reset_uid),
     (r"^accounts/password-reset/", "token", _reset_token),
+    (r"^portal/tickets/<int:number>/", "number", _obj("ticket", "number")),
+    (r"^portal/tickets/<int:number>/attachments/", "pk", _obj("attachment")),
+    (r"^portal/password/", "uidb64", _reset_uid),
+    (r"^portal/password/", "token", _reset_token),
+    (r"^config/support/portal/contacts/", "pk", _obj("contact")),
     (r"^admin/(?P<app>\w+)/(?P<model>\w+)/<path:object_id>/", "object_id", _admin_object),
     (r"^admin/accounts/user/<id>/", "id", lambda world, _m: str(world.colleague.pk)),
     (r"^admin/r/", "content_type_id", _content_type),

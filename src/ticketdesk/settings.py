@@ -122,7 +122,9 @@ INSTALLED_APPS = [
     "ticketdesk.tickets",
     "ticketdesk.inbound",
     "ticketdesk.timekeeping",
+    "ticketdesk.contracts",
     "ticketdesk.reports",
+    "ticketdesk.portal",
     "ticketdesk.api",
     "ticketdesk.demo",
 ]
@@ -137,6 +139,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ticketdesk.core.middleware.LanguageMiddleware",
+    # Customer logins never reach an agent page (sent to the portal, 404 while it is off).
+    "ticketdesk.portal.middleware.CustomerLoginMiddleware",
     # After authentication (the cap depends on it), before anything reads the body.
     "ticketdesk.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -254,6 +258,8 @@ SLA_WARNING_MINUTES = int(os.environ.get("SLA_WARNING_MINUTES", "60"))
 TIMER_IDLE_SECONDS = 120
 # Billable default of a manual time segment when the category does not say.
 TIMEKEEPING_BILLABLE_DEFAULT = True
+# Support contracts: the currency of the price per point (an ISO 4217 code).
+POINTS_CURRENCY = os.environ.get("POINTS_CURRENCY", "EUR")
 USE_I18N = True
 USE_TZ = True
 

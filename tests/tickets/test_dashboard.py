@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.tickets.factories import TicketFactory
+from ticketdesk.portal.services import save_portal_settings
 from ticketdesk.tickets import services
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,17 @@ def test_the_number_of_queries_does_not_grow_with_the_tickets(client) -> None:
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-def test_customers_go_to_their_profile(client) -> None:
+def test_customers_are_sent_to_the_portal_or_told_it_is_not_there(client) -> None:
     client.force_login(UserFactory(role="customer"))
-    assert client.get("/").status_code == 302
+    assert client.get("/").status_code == 404
+    save_portal_settings(is_enabled=True, instance_name="Support", welcome_de="", welcome_en="")
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/portal/"
+
+
+def test_customers_can_sign_out_while_the_portal_is_off(client) -> None:
+    client.force_login(UserFactory(role="customer"))
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session

@@ -179,7 +179,7 @@ def test_read_mark_needs_post_and_a_visible_ticket(agent_client, client) -> None
     other = TicketFactory()
     assert agent_client.get(url(other, "read")).status_code == 405
     client.force_login(UserFactory(customer=True))
-    assert client.post(url(other, "read"), {"seen": "2026-01-01T00:00:00Z"}).status_code == 403
+    assert client.post(url(other, "read"), {"seen": "2026-01-01T00:00:00Z"}).status_code == 404
     assert not TicketReadMark.objects.exists()
 
 
@@ -197,10 +197,11 @@ def test_get_of_the_ticket_page_leaves_the_database_unchanged(agent_client, tick
     assert Ticket.objects.get(pk=ticket.pk).version == version
 
 
-def test_customer_users_get_403_and_strangers_the_login(client, ticket) -> None:
+def test_customer_users_get_404_and_strangers_the_login(client, ticket) -> None:
     assert client.get(url(ticket)).status_code == 302
     client.force_login(UserFactory(customer=True))
-    assert client.get(url(ticket)).status_code == 403
+    # Customer logins are kept out of the agent workspace: 404 while the portal is off.
+    assert client.get(url(ticket)).status_code == 404
 
 
 def test_unknown_ticket_is_404(agent_client) -> None:
@@ -417,7 +418,7 @@ def test_attachment_download_checks_permission(client, ticket) -> None:
     download = f"/tickets/{ticket.number}/attachments/{attachment.pk}/"
     assert client.get(download).status_code == 302
     client.force_login(UserFactory(customer=True))
-    assert client.get(download).status_code == 403
+    assert client.get(download).status_code == 404
     client.force_login(UserFactory(read_only=True))
     assert client.get(download).status_code == 200
     other = TicketFactory()

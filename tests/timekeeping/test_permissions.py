@@ -23,11 +23,11 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "customer", "read_only", "outsider", "agent", "administrator")
 # name: (GET answers, POST answers), POST with an empty body.
 ROWS = {
-    "timekeeping:panel": ("login 403 302 302 302 302", "405 405 405 405 405 405"),
-    "timekeeping:heartbeat": ("405 405 405 405 405 405", "login 403 403 200 200 200"),
-    "timekeeping:add": ("login 403 403 200 200 200", "login 403 403 200 200 200"),
-    "timekeeping:edit": ("login 403 403 403 200 200", "login 403 403 403 200 200"),
-    "timekeeping:delete": ("405 405 405 405 405 405", "login 403 403 403 302 302"),
+    "timekeeping:panel": ("login 404 302 302 302 302", "405 404 405 405 405 405"),
+    "timekeeping:heartbeat": ("405 404 405 405 405 405", "login 404 403 200 200 200"),
+    "timekeeping:add": ("login 404 403 200 200 200", "login 404 403 200 200 200"),
+    "timekeeping:edit": ("login 404 403 403 200 200", "login 404 403 403 200 200"),
+    "timekeeping:delete": ("405 404 405 405 405 405", "login 404 403 403 302 302"),
 }
 
 

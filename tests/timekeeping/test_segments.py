@@ -287,8 +287,8 @@ def test_a_read_only_user_sees_time_but_cannot_log_it(read_only, ticket, segment
 def test_customers_and_signed_out_visitors_get_nothing(client, ticket, segment, clock) -> None:
     customer = client_for(UserFactory(customer=True))
 
-    assert customer.post(add_url(ticket), add_data()).status_code == 403
-    assert customer.get(f"/tickets/{ticket.number}/time/", headers=HTMX).status_code == 403
+    assert customer.post(add_url(ticket), add_data()).status_code == 404
+    assert customer.get(f"/tickets/{ticket.number}/time/", headers=HTMX).status_code == 404
     assert client.post(add_url(ticket), add_data()).status_code == 302
     assert TimeSegment.objects.count() == 1
 

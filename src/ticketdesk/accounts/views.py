@@ -44,8 +44,12 @@ def locked_out(
 ) -> HttpResponse:
     """django-axes' answer to a locked account or client address: the sign-in page, 429.
 
-    No password is checked while locked; the typed address stays in the form.
+    No password is checked while locked; the typed address stays in the form. A sign-in
+    view of another app (the portal's) answers itself: its `locked_out` attribute.
     """
+    view = getattr(request.resolver_match, "func", None)
+    if (own_answer := getattr(view, "locked_out", None)) is not None:
+        return own_answer(request)
     typed = request.POST.get("username", "") if request.method == "POST" else ""
     context = {
         "form": LoginForm(request, initial={"username": typed}),

@@ -21,6 +21,7 @@ from ticketdesk.core.sorting import sort_columns
 from . import services
 from .forms import ContactForm, CustomerForm, CustomerListForm, SupportNoteForm
 from .models import Contact, Customer, SupportNote
+from .page_panels import customer_panels
 from .permissions import can_edit_customers, check_can_edit_customers
 
 PAGE_SIZE = 50
@@ -108,6 +109,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "new_ticket_url": f"{reverse('tickets:new')}?customer={customer.pk}",
         "can_edit": can_edit_customers(request.user),
         "note_form": SupportNoteForm(),
+        "panels": customer_panels(customer, request.user),
     }
     return render(request, "customers/customer_detail.html", context)
 

@@ -23,10 +23,12 @@ from django.utils.translation import gettext as _
 
 from ticketdesk.accounts.models import Role, Team, User
 from ticketdesk.customers.models import Contact, Customer, CustomerKind, SupportNote
+from ticketdesk.portal.services import save_portal_settings
 from ticketdesk.tickets import notifications
 from ticketdesk.tickets.models import Category, SubCategory, TicketTemplate
 
 from . import words
+from .contracts import create_demo_contracts
 from .stories import play_stories
 
 DEMO_SEED = 20_24_06_01
@@ -85,6 +87,7 @@ def load_demo_data(stdout: Output | None = None) -> bool:
         tickets = play_stories(
             rng, people=people, customers=customers, count=TICKET_COUNT, days=HISTORY_DAYS
         )
+        create_demo_contracts(rng, admin=people.admin, agents=people.agents, customers=customers)
     if stdout is not None:
         stdout.write(
             _(
@@ -181,6 +184,12 @@ def _create_customers(rng: random.Random) -> list[Customer]:
     for customer, (title, body) in zip(noted, words.SUPPORT_NOTES * 2, strict=True):
         SupportNote.objects.create(customer=customer, title=title, body=body)
     _create_portal_contact(customers[:2])
+    save_portal_settings(
+        is_enabled=True,
+        instance_name="Ticketdesk Demo",
+        welcome_de="Willkommen im Kundenportal. Hier eröffnen und verfolgen Sie Ihre Tickets.",
+        welcome_en="Welcome to the customer portal. Open and follow your tickets here.",
+    )
     return customers
 
 

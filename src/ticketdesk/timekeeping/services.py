@@ -11,6 +11,10 @@ is cut at 24 hours, the longest one segment may be.
 Manual add / correct / delete each write one TicketEvent (TIME_ADDED, TIME_CHANGED,
 TIME_DELETED) in the ticket's change-set style; they mail no one. Automatic segments
 write no event: every visit to a ticket page would otherwise fill its timeline.
+
+Apps above (contract points) see every change through timekeeping.hooks: guards may
+refuse a manual entry before it is written (an automatic one is then logged as not
+billable instead), listeners write their own rows in the same transaction.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from ticketdesk.tickets.models import EventAction, Ticket
 from ticketdesk.tickets.services.changesets import ChangeSet
 
 from . import errors
+from .hooks import SegmentChange, SegmentState, check_segment_change, is_refused, segment_changed
 from .models import (
     COMMENT_MAX_LENGTH,
     MAX_SEGMENT_MINUTES,
@@ -83,14 +88,23 @@ def _end_stretch(stretch: TimerStretch, ticket: Ticket) -> TimeSegment | None:
     stretch.delete()
     if minutes < 1:
         return None
-    return TimeSegment.objects.create(
+    billable = default_billable(ticket)
+    if billable:
+        # A refused billable entry (an exhausted contract) is still the agent's time.
+        state = SegmentState(stretch.started_at, minutes, billable)
+        billable = not is_refused(SegmentChange(ticket, None, None, state, automatic=True))
+    segment = TimeSegment.objects.create(
         ticket=ticket,
         agent_id=stretch.agent_id,
         started_at=stretch.started_at,
         minutes=minutes,
-        billable=default_billable(ticket),
+        billable=billable,
         source=TimeSource.AUTOMATIC,
     )
+    segment_changed(
+        SegmentChange(ticket, segment.pk, None, SegmentState.of(segment), automatic=True)
+    )
+    return segment
 
 
 def _extend(stretch: TimerStretch, now: datetime.datetime) -> None:
@@ -266,16 +280,21 @@ def add_segment(
         raise PermissionDenied(errors.CANNOT_LOG_TIME)
     comment = comment.strip()
     check_segment_values(date=date, minutes=minutes, comment=comment)
+    started_at = _start_of(date)
+    billable = default_billable(ticket) if billable is None else billable
+    state = SegmentState(started_at, minutes, billable)
+    check_segment_change(SegmentChange(ticket, None, None, state, by=by))
     segment = TimeSegment.objects.create(
         ticket=ticket,
         agent=by,
-        started_at=_start_of(date),
+        started_at=started_at,
         minutes=minutes,
         comment=comment,
-        billable=default_billable(ticket) if billable is None else billable,
+        billable=billable,
         source=TimeSource.MANUAL,
     )
     _record(segment, EventAction.TIME_ADDED, by=by, new=_snapshot(segment))
+    segment_changed(SegmentChange(ticket, segment.pk, None, state, by=by))
     return segment
 
 
@@ -325,6 +344,10 @@ def change_segment(
         locked.billable,
     ):
         return locked
+    old_state = SegmentState.of(locked)
+    new_state = SegmentState(started_at, minutes, billable)
+    change = SegmentChange(locked.ticket, locked.pk, old_state, new_state, by=by)
+    check_segment_change(change)
     locked.started_at, locked.minutes, locked.comment, locked.billable = (
         started_at,
         minutes,
@@ -337,6 +360,7 @@ def change_segment(
         update_fields=["started_at", "minutes", "comment", "billable", "version", "updated_at"]
     )
     _record(locked, EventAction.TIME_CHANGED, by=by, old=before, new=_snapshot(locked))
+    segment_changed(change)
     return locked
 
 
@@ -345,5 +369,7 @@ def delete_segment(segment: TimeSegment, *, by: User, expected_version: int | No
     """Delete a segment (its agent or an administrator); TIME_DELETED event keeps what it was."""
     locked = _locked_segment(segment, by=by, expected_version=expected_version)
     before = _snapshot(locked)
+    change = SegmentChange(locked.ticket, locked.pk, SegmentState.of(locked), None, by=by)
     locked.delete()
     _record(locked, EventAction.TIME_DELETED, by=by, old=before)
+    segment_changed(change)

@@ -35,6 +35,7 @@ from .permissions import can_change_segment, can_log_time
 FORM_PAGE = "timekeeping/segment_form.html"
 TIMELINE_PARTIAL = "tickets/ticket_detail.html#ticket-timeline"
 EDIT_PREFIX = "time-edit"
+TIME_CHANGED_EVENT = "time-changed"
 
 
 def get_ticket(request: HttpRequest, number: int) -> Ticket:
@@ -70,6 +71,8 @@ def respond(request: HttpRequest, ticket: Ticket, *, flash: tuple[str, str]) -> 
     response = render_panel(request, ticket, flash=[flash])
     timeline = {"ticket": ticket, "timeline": build_timeline(ticket), "oob": True}
     response.write(render_to_string(TIMELINE_PARTIAL, timeline, request))
+    # Other panels that depend on the ticket's time (contract points) refresh on this event.
+    response["HX-Trigger"] = TIME_CHANGED_EVENT
     return response
 
 

@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 
 from ..query import ReportQuery
 from ..tables import Report
-from . import backlog, distribution, performance, sla, time_spent
+from . import backlog, distribution, performance, points, sla, time_spent
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ SECTIONS: dict[str, Section] = {
         Section("sla", sla.TITLE, sla.sla),
         Section("time", time_spent.TITLE, time_spent.time_spent),
         Section("backlog", backlog.TITLE, backlog.backlog),
+        Section("points", points.TITLE, points.points),
     ]
 }
 

@@ -239,15 +239,18 @@ def set_status(changeset: ChangeSet, status: Status | None) -> list[str]:
 
 @transaction.atomic
 def close_ticket(
-    ticket: Ticket, *, by: User | None, expected_version: int | None = None
+    ticket: Ticket, *, by: User | None, expected_version: int | None = None, actor_label: str = ""
 ) -> ChangeSet:
-    """Move the ticket to the first active closed status (CLOSED event, closing mail)."""
+    """Move the ticket to the first active closed status (CLOSED event, closing mail).
+
+    `actor_label` names a closer who is not an agent (a contact in the portal).
+    """
     require_agent(by)
     lock_ticket(ticket)
     check_version(ticket, expected_version)
     if ticket.status.is_closed:
         raise ValidationError(errors.ALREADY_CLOSED, code="already_closed")
-    changeset = ChangeSet(ticket=ticket, by=by)
+    changeset = ChangeSet(ticket=ticket, by=by, actor_label=actor_label)
     changeset.save(update_fields=set_status(changeset, closed_status()))
     return changeset
 

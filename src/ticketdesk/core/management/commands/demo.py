@@ -39,4 +39,5 @@ class Command(ServeCommand):
         super().announce(url)
         lines = [_("Demo logins (e-mail / password):")]
         lines += [f"  {email} / {password}" for email, password in DEMO_LOGINS]
+        lines.append(_("Customer portal: %(url)s") % {"url": f"{url.rstrip('/')}/portal/"})
         self.stdout.write("\n".join(lines))

@@ -1,0 +1,1 @@
+"""Point-based support contracts: contracts per customer, their ledger of point movements."""

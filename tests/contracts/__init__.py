@@ -1,0 +1,1 @@
+"""Tests of point-based support contracts."""
