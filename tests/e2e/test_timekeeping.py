@@ -13,6 +13,7 @@ import datetime
 import time
 from collections.abc import Callable
 
+from django.db import OperationalError
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
@@ -27,10 +28,19 @@ pytestmark = E2E
 PASSWORD = "agent-password"
 
 
+def _holds(condition: Callable[[], object]) -> bool:
+    # The in-memory test database is in SQLite's shared-cache mode: a read while the live
+    # server writes fails at once with "table is locked" instead of waiting. Ask again.
+    try:
+        return bool(condition())
+    except OperationalError:
+        return False
+
+
 def wait_until(condition: Callable[[], object], *, timeout: float = 30.0) -> None:
     """Poll the database until `condition()` holds (the page works in real time)."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not _holds(condition):
         if time.monotonic() > deadline:
             raise AssertionError("the page did not get there in time")
         time.sleep(0.1)
