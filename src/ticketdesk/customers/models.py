@@ -129,6 +129,10 @@ class Contact(TimeStampedModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["name"]
+        indexes = [
+            # Every incoming mail looks its sender up by address, whatever the case (by_email).
+            models.Index(Lower("email"), name="contact_email_lower_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.email else self.name

@@ -15,8 +15,11 @@ class InboundConfig(AppConfig):
         from ticketdesk.core import config_cache
         from ticketdesk.core.config_menu import ConfigLink, register_config_link
         from ticketdesk.inbound.filters.models import MailFilter, MailFilterCondition
+        from ticketdesk.inbound.models import Mailbox
 
-        config_cache.track(MailFilter, MailFilterCondition)
+        # Mailboxes too: routing reads their addresses. Progress and lease writes are
+        # queryset updates, which send no signal, so only configuration changes count.
+        config_cache.track(MailFilter, MailFilterCondition, Mailbox)
 
         register_config_link(
             ConfigLink(

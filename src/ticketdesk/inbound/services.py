@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 
 from ticketdesk.tickets.services.attachments import atomic_with_files
@@ -65,13 +65,12 @@ def store_raw_message(
     raw = bytes(raw)
     digest = hashlib.sha256(normalized_line_endings(raw)).hexdigest()
     message_id = extract_message_id(raw)
-    existing, original_id = _stored_and_first(digest, message_id)
-    if existing is not None:
-        return existing, False
     fields = {
         "sha256": digest,
         "message_id": message_id,
-        "original_id": original_id,
+        # The first row under this Message-ID, looked up by the INSERT itself (RETURNING
+        # gives the value back): no query before the insert, which is all most mail needs.
+        "original_id": _first_with_message_id(message_id) if message_id else None,
         "size": len(raw),
         "source": source,
         "mailbox": without_controls(mailbox)[:200],
@@ -82,30 +81,31 @@ def store_raw_message(
         fields["raw_file"] = _store_file(raw, digest)
     else:
         fields["raw"] = raw
-    try:
-        with transaction.atomic():
-            return InboundMessage.objects.create(**fields), True
-    except IntegrityError:
-        existing = _find_stored(digest)
-        if existing is None:
-            raise
-        return existing, False
+    # The unique hash decides whether these bytes are new: insert, and look for the stored
+    # row only when the insert is refused. A refused insert whose row is gone again (purged
+    # meanwhile) is tried once more.
+    attempts = 2
+    while True:
+        attempts -= 1
+        try:
+            with transaction.atomic():
+                return InboundMessage.objects.create(**fields), True
+        except IntegrityError:
+            existing = _find_stored(digest)
+            if existing is not None:
+                return existing, False
+            if not attempts:
+                raise
 
 
 def _find_stored(digest: str) -> InboundMessage | None:
     return InboundMessage.objects.without_raw().filter(sha256=digest).first()
 
 
-def _stored_and_first(digest: str, message_id: str) -> tuple[InboundMessage | None, int | None]:
-    """(the row with these bytes, the pk of the first row under this Message-ID), one query."""
-    wanted = Q(sha256=digest)
-    if message_id:
-        first = InboundMessage.objects.filter(message_id=message_id).order_by("pk")
-        wanted |= Q(pk=Subquery(first.values("pk")[:1]))
-    rows = list(InboundMessage.objects.without_raw().filter(wanted).order_by("pk"))
-    same = next((row for row in rows if row.sha256 == digest), None)
-    first_pk = next((row.pk for row in rows if message_id and row.message_id == message_id), None)
-    return same, first_pk
+def _first_with_message_id(message_id: str) -> Subquery:
+    """The pk of the first row stored under `message_id`, as a subquery (NULL if none)."""
+    first = InboundMessage.objects.filter(message_id=message_id).order_by("pk")
+    return Subquery(first.values("pk")[:1])
 
 
 def _store_file(raw: bytes, digest: str) -> str:
@@ -115,12 +115,13 @@ def _store_file(raw: bytes, digest: str) -> str:
     return name
 
 
-def parse_inbound(inbound: InboundMessage) -> ParsedMessage | None:
+def parse_inbound(inbound: InboundMessage, *, record: bool = True) -> ParsedMessage | None:
     """Parse the stored bytes and record the result on the row.
 
     Side effects: sets sender, subject, loop flags and status PARSED; on failure
     status FAILED with review reason "unparseable" and the error text, so the message
-    shows in the incoming-mail inbox. Never raises for bad mail.
+    shows in the incoming-mail inbox. Never raises for bad mail. With record=False a
+    success is only set on `inbound`: routing writes it together with its outcome.
     """
     try:
         parsed = parse_message(inbound.raw_bytes)
@@ -141,6 +142,8 @@ def parse_inbound(inbound: InboundMessage) -> ParsedMessage | None:
     inbound.status = InboundStatus.PARSED
     inbound.parse_error = ""
     inbound.review_reason = ""
+    if not record:
+        return parsed
     try:
         with transaction.atomic():
             inbound.save(update_fields=PARSED_FIELDS)
@@ -176,8 +179,10 @@ def _mark_failed(inbound: InboundMessage, error: str) -> None:
 def route_message(inbound: InboundMessage, parsed: ParsedMessage | None = None) -> InboundMessage:
     """Put a stored message into a ticket or the inbox (rules: `ticketdesk.inbound.routing`).
 
-    Idempotent: a message already routed (processed_at set) is left alone, and the
-    row is locked while routing so two workers never route it twice. Side effects:
+    Idempotent: a message already routed (processed_at set) is left alone, and two
+    workers never route it twice (the row is locked while routing on PostgreSQL; on
+    SQLite the write transaction excludes the other, and the outcome is written only
+    to a row still unrouted). The parse result is written with the outcome. Side effects:
     the ticket services' writes and mail; on the row ticket, ticket_message,
     mail_filter, processed_at, and status NEEDS_REVIEW with a review reason when it
     waits in the inbox. A routing error rolls back the ticket writes and leaves the
@@ -193,16 +198,15 @@ def route_message(inbound: InboundMessage, parsed: ParsedMessage | None = None) 
         # A failed routing also takes back the attachment files it wrote.
         with atomic_with_files():
             _lock_message_id(inbound.message_id)
-            locked = InboundMessage.objects.select_for_update().without_raw().get(pk=inbound.pk)
-            if locked.processed_at is None:
-                _record_outcome(locked, routing.route(locked, parsed))
+            if _routed_meanwhile(inbound):
+                raise RoutedElsewhere
+            _record_outcome(inbound, routing.route(inbound, parsed))
+    except RoutedElsewhere:
+        inbound.refresh_from_db(fields=OUTCOME_FIELDS)
     except Exception as exc:  # the message must stay visible, not vanish in a log
         logger.exception("inbound %s: routing failed", inbound.pk)
         _mark_routing_failed(inbound, exc)
-        inbound.refresh_from_db(fields=ROUTING_FIELDS)
-        return inbound
-    for name in ROUTING_FIELDS:
-        setattr(inbound, name, getattr(locked, name))
+        inbound.refresh_from_db(fields=OUTCOME_FIELDS)
     return inbound
 
 
@@ -215,6 +219,23 @@ ROUTING_FIELDS = [
     "mail_filter",
     "processed_at",
 ]
+# Routing writes the parse result too: one UPDATE, in the routing transaction.
+OUTCOME_FIELDS = list(dict.fromkeys([*PARSED_FIELDS, *ROUTING_FIELDS]))
+
+
+class RoutedElsewhere(Exception):
+    """Another worker routed the message first; this routing's writes are rolled back."""
+
+
+def _routed_meanwhile(inbound: InboundMessage) -> bool:
+    """Whether another worker routed the message since it was read (waiting for one doing so)."""
+    # SQLite: BEGIN IMMEDIATE already keeps every other writer out of this transaction, and
+    # _record_outcome writes only a row still unrouted, so no read is needed. PostgreSQL:
+    # lock the row, so a second worker waits instead of routing the message again.
+    if not connection.features.has_select_for_update:
+        return False
+    locked = InboundMessage.objects.select_for_update().filter(pk=inbound.pk)
+    return not locked.filter(processed_at__isnull=True).exists()
 
 
 def _lock_message_id(message_id: str) -> None:
@@ -228,7 +249,8 @@ def _lock_message_id(message_id: str) -> None:
 
 def _parsed_again(inbound: InboundMessage) -> ParsedMessage | None:
     if inbound.status == InboundStatus.PENDING:
-        return parse_inbound(inbound)
+        # Recorded with the routing outcome, or by _mark_routing_failed when routing fails.
+        return parse_inbound(inbound, record=False)
     if inbound.status != InboundStatus.PARSED:
         return None
     try:
@@ -238,6 +260,7 @@ def _parsed_again(inbound: InboundMessage) -> ParsedMessage | None:
 
 
 def _record_outcome(inbound: InboundMessage, outcome: routing.Outcome) -> None:
+    """Write the outcome on the row, unless another worker routed it first (RoutedElsewhere)."""
     inbound.ticket = outcome.ticket
     inbound.ticket_message = outcome.message
     inbound.mail_filter = outcome.mail_filter
@@ -247,16 +270,31 @@ def _record_outcome(inbound: InboundMessage, outcome: routing.Outcome) -> None:
     elif outcome.review_reason:
         inbound.status = InboundStatus.NEEDS_REVIEW
         inbound.review_reason = outcome.review_reason
-    inbound.save(update_fields=ROUTING_FIELDS)
+    unrouted = InboundMessage.objects.filter(pk=inbound.pk, processed_at__isnull=True)
+    if not unrouted.update(**{name: getattr(inbound, name) for name in OUTCOME_FIELDS}):
+        raise RoutedElsewhere
 
 
 def _mark_routing_failed(inbound: InboundMessage, exc: Exception) -> None:
-    InboundMessage.objects.filter(pk=inbound.pk, processed_at__isnull=True).update(
-        status=InboundStatus.NEEDS_REVIEW,
-        review_reason=ReviewReason.ROUTING_FAILED,
-        parse_error=without_controls(ROUTING_ERROR % exc, multiline=True)[:10000],
-        processed_at=timezone.now(),
-    )
+    failed = {
+        "status": InboundStatus.NEEDS_REVIEW,
+        "review_reason": ReviewReason.ROUTING_FAILED,
+        "parse_error": without_controls(ROUTING_ERROR % exc, multiline=True)[:10000],
+        "processed_at": timezone.now(),
+    }
+    unrouted = InboundMessage.objects.filter(pk=inbound.pk, processed_at__isnull=True)
+    if inbound.status != InboundStatus.FAILED:
+        # The parse result was to be written with the outcome: keep sender and subject for
+        # the inbox. Should the database refuse one of its values, the failure alone.
+        parsed = {name: getattr(inbound, name) for name in PARSED_FIELDS}
+        try:
+            with transaction.atomic():
+                unrouted.update(**(parsed | failed))
+        except Exception:
+            logger.exception("inbound %s: parse result not recorded", inbound.pk)
+        else:
+            return
+    unrouted.update(**failed)
 
 
 @dataclass(frozen=True)
@@ -279,7 +317,7 @@ def ingest_raw_message(raw: bytes, *, source: str) -> IngestResult:
     except Exception as exc:  # stored is stored: the row must not stay pending unseen
         logger.exception("inbound %s: processing failed", inbound.pk)
         _mark_routing_failed(inbound, exc)
-        inbound.refresh_from_db(fields=ROUTING_FIELDS)
+        inbound.refresh_from_db(fields=OUTCOME_FIELDS)
     return IngestResult(inbound=inbound, created=created)
 
 

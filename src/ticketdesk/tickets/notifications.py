@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models.functions import Lower
 from django.utils import formats, timezone, translation
 from django.utils.html import escape, linebreaks
 
@@ -37,6 +38,7 @@ from .models import (
     NotificationTemplate,
     SlaTarget,
     Ticket,
+    TicketCC,
     TicketMail,
 )
 from .notification_texts import DEFAULT_TEXTS, NotificationText
@@ -114,10 +116,13 @@ def customer_recipients(changeset: ChangeSet) -> list[RecipientGroup]:
             group = groups.setdefault(language, RecipientGroup(language))
             group.to.append(email)
             group.name = requester.name if requester else ""
-    copied = ticket.cc_addresses.filter(bounced_at__isnull=True) if notify.get("cc", True) else []
-    copied = list(copied)
+    copied: list[TicketCC] = []
+    if notify.get("cc", True) and changeset.copied is not None:
+        copied = sorted(changeset.copied, key=lambda cc: cc.email)  # TicketCC's ordering
+    elif notify.get("cc", True):
+        copied = list(ticket.cc_addresses.filter(bounced_at__isnull=True))
     if copied:
-        contact_languages = _contact_languages(ticket)
+        contact_languages = _contact_languages(ticket, {cc.email.lower() for cc in copied})
         for cc in copied:
             language = contact_languages.get(cc.email.lower()) or customer_language
             groups.setdefault(language, RecipientGroup(language)).cc.append(cc.email)
@@ -128,12 +133,13 @@ def customer_recipients(changeset: ChangeSet) -> list[RecipientGroup]:
     return [group for group in groups.values() if group.to]
 
 
-def _contact_languages(ticket: Ticket) -> dict[str, str]:
+def _contact_languages(ticket: Ticket, emails: set[str]) -> dict[str, str]:
+    """The languages of the customer's contacts among `emails` (lower case), by address."""
+    # Only those addresses: a customer may have thousands of contacts.
+    contacts = ticket.customer.contacts.exclude(language="")
+    contacts = contacts.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
     return {
-        email.lower(): language
-        for email, language in ticket.customer.contacts.exclude(language="").values_list(
-            "email", "language"
-        )
+        email.lower(): language for email, language in contacts.values_list("email", "language")
     }
 
 

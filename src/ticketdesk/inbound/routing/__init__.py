@@ -104,7 +104,7 @@ def _others_with_message_id(inbound: InboundMessage) -> list[InboundMessage]:
         return []
     others = InboundMessage.objects.only("fingerprint", "status", "ticket", "ticket_message")
     others = others.filter(message_id=inbound.message_id, processed_at__isnull=False)
-    return list(others.exclude(pk=inbound.pk).order_by("pk"))
+    return [other for other in others.order_by("pk") if other.pk != inbound.pk]
 
 
 def _fingerprint(inbound: InboundMessage) -> str:
@@ -142,7 +142,12 @@ def _route(inbound: InboundMessage, parsed: ParsedMessage, *, reused: bool) -> O
             return Outcome(review_reason=ReviewReason.UNKNOWN_SENDER, mail_filter=mail_filter)
         customer = unknown_senders_customer()
     opened = open_ticket_from(parsed, customer=customer, contact=contact, mail_filter=mail_filter)
-    return Outcome(ticket=opened, message=opened.messages.first(), mail_filter=mail_filter)
+    return Outcome(ticket=opened, message=_opening_message(opened), mail_filter=mail_filter)
+
+
+def _opening_message(ticket: Ticket) -> Message | None:
+    """The first message of a ticket just opened (`open_ticket` hands it over)."""
+    return getattr(ticket, "opening_message", None) or ticket.messages.first()
 
 
 def _into_ticket(
@@ -156,7 +161,7 @@ def _into_ticket(
         return Outcome(ticket=ticket, message=note_from_agent(ticket, parsed, agent=agent))
     if ticket.status.is_closed and settings.INBOUND_CLOSED_TICKET_REPLY == CLOSED_REPLY_NEW:
         follow_up = open_follow_up(ticket, parsed, contact=contact)
-        return Outcome(ticket=follow_up, message=follow_up.messages.first())
+        return Outcome(ticket=follow_up, message=_opening_message(follow_up))
     looping = is_looping(ticket, parsed.from_address)
     message = append_to(ticket, parsed, contact=contact, automatic=looping)
     return Outcome(ticket=ticket, message=message)

@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext, gettext_noop
 
 from ticketdesk.accounts.models import User
+from ticketdesk.core.config_cache import cached
 from ticketdesk.inbound.models import Mailbox
 from ticketdesk.inbound.parsing import ParsedMessage
 from ticketdesk.tickets.models import Message, Source, Ticket
@@ -73,7 +74,7 @@ def copied_addresses(parsed: ParsedMessage) -> list[str]:
     ticket never mails itself or a whole list.
     """
     ours = {settings.SUPPORT_EMAIL.lower(), settings.DEFAULT_FROM_EMAIL.lower()}
-    ours |= {name.lower() for name in Mailbox.objects.values_list("username", flat=True)}
+    ours |= cached("inbound.mailbox_usernames", _mailbox_usernames)
     ours.add(parsed.from_address.lower())
     ours.update(parsed.list_addresses)
     copied: dict[str, str] = {}
@@ -87,6 +88,10 @@ def copied_addresses(parsed: ParsedMessage) -> list[str]:
             continue
         copied[address.lower()] = address
     return list(copied.values())
+
+
+def _mailbox_usernames() -> frozenset[str]:
+    return frozenset(name.lower() for name in Mailbox.objects.values_list("username", flat=True))
 
 
 def actor_of(parsed: ParsedMessage) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils import timezone
 
-from ticketdesk.tickets.models import EventAction, Message, Ticket, TicketEvent
+from ticketdesk.tickets.models import EventAction, Message, Ticket, TicketCC, TicketEvent
 
 if TYPE_CHECKING:
     from ticketdesk.accounts.models import User
@@ -44,6 +44,9 @@ class ChangeSet:
     notify: dict[str, Any] = field(default_factory=dict)
     # Field values before set_field changed them (the SLA clock reads the old status).
     previous: dict[str, Any] = field(default_factory=dict)
+    # All of the ticket's copied addresses when this change-set wrote them (a new ticket),
+    # so that the notification rules need not read back rows written a moment ago.
+    copied: list[TicketCC] | None = None
 
     def record(
         self, action: str, *, field: str = "", old: Any = None, new: Any = None

@@ -24,9 +24,12 @@ def require_agent(by: User | None) -> None:
 
 def lock_ticket(ticket: Ticket) -> Ticket:
     """Reload the ticket under a row lock so concurrent writers queue up."""
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    # With its status, which nearly every service reads next (only the ticket row is locked).
+    rows = Ticket.objects.select_for_update(of=("self",)).select_related("status")
+    locked = rows.get(pk=ticket.pk)
     ticket.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     ticket._state.fields_cache.clear()
+    ticket._state.fields_cache.update(locked._state.fields_cache)
     return ticket
 
 

@@ -127,10 +127,10 @@ def open_ticket(
     )
     start_clock(ticket, at=now)
     ticket.save(force_insert=True)
-    for email in {clean_email(e).lower(): e for e in cc if e.strip()}.values():
-        TicketCC.objects.create(ticket=ticket, email=email)
+    emails = {clean_email(e).lower(): e for e in cc if e.strip()}.values()
+    copied = TicketCC.objects.bulk_create(TicketCC(ticket=ticket, email=e) for e in emails)
     headers = message_headers or {}
-    changeset = ChangeSet(ticket=ticket, by=by, actor_label=actor_label, at=now)
+    changeset = ChangeSet(ticket=ticket, by=by, actor_label=actor_label, at=now, copied=copied)
     message = Message.objects.create(
         ticket=ticket,
         changeset=changeset.id,
@@ -154,6 +154,8 @@ def open_ticket(
     if assignee is not None:
         changeset.record(EventAction.ASSIGNED, field="assignee", new=assignee)
     changeset.save(update_fields=[])
+    # Callers that go on with the first message (mail routing) need not read it back.
+    ticket.opening_message = message  # type: ignore[attr-defined]
     return ticket
 
 
