@@ -18,6 +18,7 @@ urlpatterns = [
     path("customers/", include("ticketdesk.customers.urls")),
     path("incoming/", include("ticketdesk.inbound.inbox.urls")),
     path("config/outbox/", include("ticketdesk.outbox.urls")),
+    path("config/webhooks/", include("ticketdesk.api.webhooks.urls")),
     path("config/support/mail-filters/", include("ticketdesk.inbound.filters.urls")),
     path("config/support/business-hours/", include("ticketdesk.sla.urls")),
     path("config/mailboxes/", include("ticketdesk.inbound.imap.urls")),
