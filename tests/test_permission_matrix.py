@@ -17,8 +17,8 @@ DESIGN.md §1.5–1.7): anonymous users are sent to the sign-in page; customers 
 logins) get 403 everywhere in the agent workspace; read-only users see tickets,
 customers and the incoming-mail inbox but change nothing; agents, with or without the
 Support-team flag, work tickets, customers and incoming mail; Configuration (users,
-teams, support lists, notification texts, mail filters, mailboxes, outbox) is for
-administrators only.
+teams, support lists, notification texts, mail filters, mailboxes, outbox, webhooks) is
+for administrators only.
 
 The URLs and the objects their parameters point at come from tests/urlconf.py, shared
 with the GET-safety and fuzz tests.
@@ -165,6 +165,12 @@ MATRIX: dict[str, Row] = {
     "outbox:list": Row("login 403 403 403 403 200", "login 403 403 403 403 200"),
     "outbox:retry": Row("405 405 405 405 405 405", "login 403 403 403 403 302"),
     "outbox:retry_failed": Row("405 405 405 405 405 405", "login 403 403 403 403 302"),
+    "config_webhooks:list": Row("login 403 403 403 403 200", "login 403 403 403 403 200"),
+    "config_webhooks:create": Row("login 403 403 403 403 200", "login 403 403 403 403 200"),
+    "config_webhooks:edit": Row("login 403 403 403 403 200", "login 403 403 403 403 200"),
+    "config_webhooks:rotate": Row("405 405 405 405 405 405", "login 403 403 403 403 302"),
+    "config_webhooks:test": Row("405 405 405 405 405 405", "login 403 403 403 403 302"),
+    "config_webhooks:delete": Row("405 405 405 405 405 405", "login 403 403 403 403 302"),
     "tickets:list": Row("login 403 200 200 200 200", "login 403 302 302 302 302"),
     "tickets:export": Row("login 403 200 200 200 200", "login 403 200 200 200 200"),
     "tickets:bulk": Row("login 403 405 405 405 405", "login 403 403 302 302 302"),

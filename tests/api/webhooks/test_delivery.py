@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -333,3 +336,28 @@ def test_rotated_secret_signs_waiting_deliveries(receiver: Receiver, subscribe: 
     assert subscription.secret != old
     assert verifies(subscription.secret, request.headers, request.body)
     assert not verifies(old, request.headers, request.body)
+
+
+def readme_verify() -> Callable[[str, str, bytes], bool]:
+    """The verification snippet of the README's "Webhooks" section, as a receiver copies it."""
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    section = readme.split("\n## Webhooks\n", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 -- our own README, to keep its snippet honest
+    return namespace["verify"]
+
+
+def test_the_readme_snippet_verifies_a_real_delivery(
+    receiver: Receiver, subscribe: Subscribe
+) -> None:
+    verify = readme_verify()
+    subscription = subscribe()
+    TicketFactory()
+    drain_deliveries()
+
+    [request] = receiver.requests
+    header = request.headers["X-Ticketdesk-Signature"]
+    assert verify(subscription.secret, header, request.body)
+    assert not verify(subscription.secret, header, request.body.replace(b"T-", b"X-"))
+    assert not verify("whsec_wrong", header, request.body)
