@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
 from tests.accounts.factories import UserFactory
@@ -20,6 +21,7 @@ from tests.tickets.factories import TicketFactory
 from ticketdesk.api.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from ticketdesk.api.webhooks.sender import drain_deliveries
 from ticketdesk.api.webhooks.services import queue_test_delivery
+from ticketdesk.api.webhooks.tasks import send_webhooks
 from ticketdesk.tickets import services
 
 from .conftest import Subscribe
@@ -176,6 +178,8 @@ def test_rolled_back_change_is_never_delivered_after_a_real_commit_of_others(
 
     assert [r.json["event"] for r in receiver.requests] == ["message.created"]
     assert receiver.requests[0].json["data"]["message"]["text"] == "Committed."
+    # The commit asked the task worker for a sender run.
+    assert DBTaskResult.objects.filter(task_path=send_webhooks.module_path).exists()
 
 
 def test_server_error_is_retried_with_exponential_backoff_and_the_same_id(

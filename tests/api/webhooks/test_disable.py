@@ -13,7 +13,11 @@ from tests.accounts.factories import UserFactory
 from tests.tickets.factories import TicketFactory
 from ticketdesk.api.webhooks.models import WebhookDelivery
 from ticketdesk.api.webhooks.sender import drain_deliveries
-from ticketdesk.api.webhooks.services import update_subscription
+from ticketdesk.api.webhooks.services import (
+    prune_delivery_log,
+    queue_test_delivery,
+    update_subscription,
+)
 from ticketdesk.outbox.models import OutboundMail
 from ticketdesk.tickets import services
 
@@ -120,3 +124,27 @@ def test_switching_a_disabled_subscription_on_starts_a_new_count(
     TicketFactory()
     # The retry that waited while it was off, and the new ticket.
     assert subscription.deliveries.filter(status="queued").count() == 2
+
+
+def test_the_log_keeps_finished_deliveries_for_the_set_days(
+    receiver: Receiver, subscribe: Subscribe, settings: Settings
+) -> None:
+    settings.WEBHOOK_LOG_KEEP_DAYS = 30
+    agent = UserFactory()
+    subscription = subscribe()
+    start = timezone.now()
+    with time_machine.travel(start - timedelta(days=31), tick=False):
+        receiver.answer_with((200, "ok"), (400, "no"), (500, "down"))
+        ticket = TicketFactory(by=agent)  # delivered
+        drain_deliveries()
+        queue_test_delivery(subscription)  # failed: a test is tried once
+        drain_deliveries()
+        services.add_note(ticket, by=agent, text="Still waiting.")  # queued for a retry
+        drain_deliveries()
+    services.add_note(ticket, by=agent, text="Recent.")
+
+    removed = prune_delivery_log()
+
+    assert removed == 2
+    left = WebhookDelivery.objects.order_by("created_at")
+    assert [(d.status, d.created_at < start) for d in left] == [("queued", True), ("queued", False)]

@@ -13,12 +13,19 @@ import sqlite3
 import subprocess
 import uuid
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.outbox.test_fault import REPO_ROOT, TICKETDESK, child_env, run, wait_until_lease_ends
+from tests.tickets.factories import TicketFactory
+from ticketdesk.api.webhooks.models import WebhookDelivery
+from ticketdesk.api.webhooks.sender import drain_deliveries, release_predecessor_leases
+from ticketdesk.core.workers import worker_id
 
+from .conftest import Subscribe
 from .receiver import Receiver
 
 TICKETS = 6
@@ -96,3 +103,30 @@ def test_worker_killed_mid_delivery_redelivers_with_the_same_delivery_id(
     again = [r for r in receiver.requests[3:] if r.delivery_id == in_flight.delivery_id]
     assert [r.body for r in again] == [in_flight.body]
     assert in_flight.json["id"] == in_flight.delivery_id
+
+
+@pytest.mark.django_db
+def test_a_restarted_worker_takes_back_its_predecessors_lease_at_once(
+    receiver: Receiver, subscribe: Subscribe
+) -> None:
+    mine = subscribe()
+    stranger = subscribe()
+    TicketFactory()
+    lease_end = timezone.now() + timedelta(seconds=300)
+    dead = f"{worker_id()[:45]}|999999|deadbeef"  # this identity, another (dead) process
+    WebhookDelivery.objects.filter(subscription=mine).update(
+        status="sending", claimed_by=dead, next_attempt_at=lease_end, attempts=1
+    )
+    WebhookDelivery.objects.filter(subscription=stranger).update(
+        status="sending", claimed_by="other-host:1|42|cafe", next_attempt_at=lease_end
+    )
+    delivery = mine.deliveries.get()
+
+    released = release_predecessor_leases()
+    report = drain_deliveries()
+
+    delivery.refresh_from_db()
+    assert released == 1  # another worker's lease waits until it runs out
+    assert report.delivered == 1
+    assert (delivery.status, delivery.attempts) == ("delivered", 2)
+    assert receiver.delivery_ids() == [str(delivery.uuid)]

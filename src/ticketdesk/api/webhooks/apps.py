@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,9 +32,17 @@ class WebhooksConfig(AppConfig):
         )
 
     def on_worker_start(self) -> None:
-        """Deliver at once what a dead predecessor had leased, and whatever is due."""
-        from .sender import release_predecessor_leases
-        from .tasks import schedule_webhook_sender
+        """Start the daily pruning; deliver at once what a dead predecessor had leased."""
+        from ticketdesk.core.tasks import start_daily
 
+        from .sender import release_predecessor_leases
+        from .tasks import prune_delivery_log_daily, schedule_webhook_sender
+
+        start_daily(prune_delivery_log_daily)
         release_predecessor_leases()
         schedule_webhook_sender()
+
+    def housekeeping(self) -> dict[str, int]:
+        from .services import prune_delivery_log
+
+        return {gettext("webhook deliveries"): prune_delivery_log()}

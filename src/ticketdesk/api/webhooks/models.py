@@ -69,6 +69,10 @@ class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
     def pending(self) -> WebhookDeliveryQuerySet:
         return self.filter(status__in=PENDING_STATUSES)
 
+    def finished_before(self, moment: datetime) -> WebhookDeliveryQuerySet:
+        """Delivered or failed rows created before `moment`; never waiting ones."""
+        return self.exclude(status__in=PENDING_STATUSES).filter(created_at__lt=moment)
+
 
 class WebhookDelivery(models.Model):
     """One event for one subscription: the body as it goes over the wire, and its delivery state.

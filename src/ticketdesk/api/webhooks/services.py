@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from ticketdesk.accounts.models import Role, User
 from ticketdesk.core import config_cache
+from ticketdesk.core.housekeeping import cutoff, delete_in_batches
 from ticketdesk.outbox.services import queue_mail
 
 from .models import PING_EVENT, WebhookDelivery, WebhookSubscription
@@ -165,3 +166,9 @@ def notify_administrators(subscription: WebhookSubscription) -> None:
             reference=f"webhook-{subscription.pk}",
             language=admin.language,
         )
+
+
+def prune_delivery_log(*, now: datetime | None = None) -> int:
+    """Delete deliveries finished more than WEBHOOK_LOG_KEEP_DAYS ago, in batches; how many."""
+    moment = cutoff(settings.WEBHOOK_LOG_KEEP_DAYS, now=now)
+    return delete_in_batches(WebhookDelivery.objects.finished_before(moment))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.tasks import task
 
-from ticketdesk.core.tasks import enqueue_unless_waiting
+from ticketdesk.core.tasks import continue_daily, enqueue_unless_waiting
 
 
 @task()
@@ -27,3 +27,12 @@ def send_webhooks() -> dict[str, int]:
 def schedule_webhook_sender(at: datetime | None = None) -> None:
     """Enqueue `send_webhooks` for `at` (now when None) unless a waiting run covers it."""
     enqueue_unless_waiting(send_webhooks, at=at)
+
+
+@task()
+def prune_delivery_log_daily() -> int:
+    """Prune the delivery log; the next run is queued first, so a failure keeps the cycle."""
+    from .services import prune_delivery_log  # services queue the sender from here
+
+    continue_daily(prune_delivery_log_daily)
+    return prune_delivery_log()
