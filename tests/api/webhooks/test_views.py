@@ -139,7 +139,7 @@ def test_the_page_is_linked_from_configuration(admin_client: Client) -> None:
     assert reverse("config_webhooks:list") in page.text
 
 
-def test_german_is_the_default(subscribe: Subscribe) -> None:
+def test_the_page_opens_for_a_german_administrator(subscribe: Subscribe) -> None:
     client = Client()
     client.force_login(UserFactory(admin=True, language="de"))
 
