@@ -18,8 +18,8 @@ logins) never reach the agent workspace: they are sent to the portal, and get 40
 portal is off, as it is here (portal/middleware.py); read-only users see tickets,
 customers and the incoming-mail inbox but change nothing; agents, with or without the
 Support-team flag, work tickets, customers and incoming mail; Configuration (users,
-teams, support lists, notification texts, mail filters, mailboxes, outbox) is for
-administrators only.
+teams, support lists, notification texts, mail filters, mailboxes, outbox, webhooks) is
+for administrators only.
 
 The URLs and the objects their parameters point at come from tests/urlconf.py, shared
 with the GET-safety and fuzz tests.
@@ -180,6 +180,12 @@ MATRIX: dict[str, Row] = {
     "tickets:bulk": Row("login 404 405 405 405 405", "login 404 403 302 302 302"),
     "tickets:new": Row("login 404 403 200 200 200", "login 404 403 200 200 200"),
     "tickets:detail": Row("login 404 200 200 200 200", "login 404 200 200 200 200"),
+    "config_webhooks:list": Row("login 404 403 403 403 200", "login 404 403 403 403 200"),
+    "config_webhooks:create": Row("login 404 403 403 403 200", "login 404 403 403 403 200"),
+    "config_webhooks:edit": Row("login 404 403 403 403 200", "login 404 403 403 403 200"),
+    "config_webhooks:rotate": Row("405 404 405 405 405 405", "login 404 403 403 403 302"),
+    "config_webhooks:test": Row("405 404 405 405 405 405", "login 404 403 403 403 302"),
+    "config_webhooks:delete": Row("405 404 405 405 405 405", "login 404 403 403 403 302"),
     # Read marks are each user's own, so read-only users keep them too (400: no `seen`).
     "tickets:read": Row("405 404 405 405 405 405", "login 404 400 400 400 400"),
     "tickets:fields": Row("login 404 403 200 200 200", "login 404 403 200 200 200"),

@@ -32,6 +32,7 @@ from tests.outbox.factories import OutboundMailFactory
 from tests.tickets.factories import TicketFactory
 from ticketdesk.accounts.models import User
 from ticketdesk.api.services import create_token
+from ticketdesk.api.webhooks.services import create_subscription
 from ticketdesk.contracts.services.contracts import create_contract
 from ticketdesk.inbound.imap.services import create_mailbox
 from ticketdesk.tickets import services
@@ -101,6 +102,10 @@ class World:
             "team": TeamFactory(),
             "category": Category.objects.order_by("pk").first(),
             "token": create_token(users["agent"], name="CRM")[0],
+            # Inactive and on a documentation address: nothing in the world is sent to it.
+            "webhook": create_subscription(
+                url="https://example.com/hooks", events=["ticket.created"], is_active=False
+            ),
             "segment": add_segment(
                 ticket,
                 by=users["agent"],
@@ -169,6 +174,7 @@ PARAMETERS: list[tuple[str, str, Filler]] = [
     (r"^config/outbox/", "pk", _obj("mail")),
     (r"^config/support/mail-filters/", "pk", _obj("filter")),
     (r"^config/mailboxes/", "pk", _obj("mailbox")),
+    (r"^config/webhooks/", "pk", _obj("webhook")),
     (r"^config/notifications/", "event", lambda _w, _m: "reply"),
     (r"^config/notifications/", "language", lambda _w, _m: "de"),
     (r"^config/users/", "pk", lambda world, _m: str(world.colleague.pk)),

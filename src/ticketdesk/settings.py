@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "ticketdesk.reports",
     "ticketdesk.portal",
     "ticketdesk.api",
+    "ticketdesk.api.webhooks",
     "ticketdesk.demo",
 ]
 
@@ -331,6 +332,20 @@ OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "600"))
 # Retry after base * 2^(attempt-1) seconds, at most the cap.
 OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
 OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+
+# Webhooks: network timeout of one delivery; attempts before a delivery is marked failed;
+# how long a worker may hold a claimed batch; retry after base * 2^(attempt-1) seconds, at
+# most the cap; consecutive failed attempts after which a subscription is switched off;
+# whether receivers on loopback, private and other non-public addresses are allowed (SSRF).
+WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_LEASE_SECONDS = int(os.environ.get("WEBHOOK_LEASE_SECONDS", "300"))
+WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_RETRY_MAX_SECONDS = int(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", "3600"))
+WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "10"))
+WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
+# Finished webhook deliveries (delivered or failed) stay in the log this many days.
+WEBHOOK_LOG_KEEP_DAYS = int(os.environ.get("WEBHOOK_LOG_KEEP_DAYS", "30"))
 
 # IMAP mailboxes: how often the background task fetches them; how long a fetcher may hold a
 # folder without progress before another takes over; the network timeout of one IMAP command.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("portal/", include("ticketdesk.portal.urls")),
     path("incoming/", include("ticketdesk.inbound.inbox.urls")),
     path("config/outbox/", include("ticketdesk.outbox.urls")),
+    path("config/webhooks/", include("ticketdesk.api.webhooks.urls")),
     path("config/support/mail-filters/", include("ticketdesk.inbound.filters.urls")),
     path("config/support/business-hours/", include("ticketdesk.sla.urls")),
     path("config/support/points/", include("ticketdesk.contracts.config_urls")),

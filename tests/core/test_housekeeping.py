@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
 from tests.outbox.factories import OutboundMailFactory
+from ticketdesk.api.webhooks.tasks import prune_delivery_log_daily
 from ticketdesk.core.housekeeping import prune_task_results, prune_task_results_daily
 from ticketdesk.outbox.models import MailStatus, OutboundMail
 from ticketdesk.outbox.tasks import prune_sent_mail_daily
@@ -21,7 +22,7 @@ from ticketdesk.outbox.tasks import prune_sent_mail_daily
 from . import sample_tasks
 from .conftest import EnvFactory, python
 
-DAILY_TASKS = [prune_task_results_daily, prune_sent_mail_daily]
+DAILY_TASKS = [prune_task_results_daily, prune_sent_mail_daily, prune_delivery_log_daily]
 
 
 def task_result(status: str, *, days_ago: float) -> DBTaskResult:
@@ -103,6 +104,7 @@ def test_command_prunes_both_and_says_how_many(settings: Settings) -> None:
         "finished task results: 2 removed.",
         "sent e-mails: 1 removed.",
         "repeated deliveries of incoming mail: 0 removed.",
+        "webhook deliveries: 0 removed.",
     ]
     assert not DBTaskResult.objects.exists()
     assert not OutboundMail.objects.exists()

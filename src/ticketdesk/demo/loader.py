@@ -22,6 +22,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ticketdesk.accounts.models import Role, Team, User
+from ticketdesk.api.webhooks.models import WebhookEvent
+from ticketdesk.api.webhooks.services import create_subscription
 from ticketdesk.customers.models import Contact, Customer, CustomerKind, SupportNote
 from ticketdesk.portal.services import save_portal_settings
 from ticketdesk.tickets import notifications
@@ -53,6 +55,8 @@ DEMO_TEAMS = [
 # A telephony category of its own, routed to the telephony team.
 TELEPHONY_CATEGORY = ("Telefonie", "Telephony", [("Telefonanlage", "Phone system")])
 
+EXAMPLE_WEBHOOK_URL = "https://example.com/ticketdesk/webhook"
+
 Output = OutputWrapper | TextIO
 
 
@@ -83,6 +87,7 @@ def load_demo_data(stdout: Output | None = None) -> bool:
     ):
         people = _create_people()
         _configure_lists(people.teams)
+        _create_example_webhook()
         customers = _create_customers(rng)
         tickets = play_stories(
             rng, people=people, customers=customers, count=TICKET_COUNT, days=HISTORY_DAYS
@@ -102,6 +107,15 @@ def load_demo_data(stdout: Output | None = None) -> bool:
             }
         )
     return True
+
+
+def _create_example_webhook() -> None:
+    """An inactive subscription to a documentation address (RFC 2606), to show the page."""
+    create_subscription(
+        url=EXAMPLE_WEBHOOK_URL,
+        events=[WebhookEvent.TICKET_CREATED, WebhookEvent.TICKET_CLOSED],
+        is_active=False,
+    )
 
 
 def _create_people() -> DemoPeople:

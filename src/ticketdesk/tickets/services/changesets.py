@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,18 @@ from ticketdesk.tickets.models import EventAction, Message, Ticket, TicketCC, Ti
 
 if TYPE_CHECKING:
     from ticketdesk.accounts.models import User
+
+
+# Other apps that react to recorded change-sets inside their transaction (webhooks, in the
+# api app above tickets), registered from their AppConfig.ready so tickets imports none of them.
+ChangeSetHook = Callable[["ChangeSet"], None]
+_HOOKS: list[ChangeSetHook] = []
+
+
+def register_changeset_hook(hook: ChangeSetHook) -> None:
+    """Call `hook(changeset)` after every saved change-set, in the change's transaction."""
+    if hook not in _HOOKS:
+        _HOOKS.append(hook)
 
 
 def _display(value: Any) -> str:
@@ -86,8 +99,8 @@ class ChangeSet:
 
         Every service reloads the ticket under a row lock (`lock_ticket`) before it
         changes fields, so bumping the version in the same UPDATE is race-free;
-        notification rules then turn the change-set into outbox rows in this
-        same transaction.
+        notification rules and the registered hooks (webhooks) then turn the
+        change-set into outbox rows in this same transaction.
         """
         from ticketdesk.tickets.notifications import changeset_recorded
 
@@ -99,3 +112,5 @@ class ChangeSet:
             self.ticket.save(update_fields=sorted({*fields, "updated_at", "version"}))
         TicketEvent.objects.bulk_create(self.events)
         changeset_recorded(self)
+        for hook in _HOOKS:
+            hook(self)

@@ -1,0 +1,1 @@
+"""Signed webhooks: subscriptions, a delivery outbox written with each ticket change, the sender."""
