@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -180,7 +181,13 @@ def ask(world: World, caller: str, method: str, path: str, body: Any) -> str:
                     **headers,
                 )
             status = str(response.status_code)
-            response.close()
+            # Closing a file answer sends request_finished, which would close the test's
+            # own database connection (PostgreSQL), as in tests/test_permission_matrix.py.
+            request_finished.disconnect(close_old_connections)
+            try:
+                response.close()
+            finally:
+                request_finished.connect(close_old_connections)
             raise _Rollback
     except _Rollback:
         pass

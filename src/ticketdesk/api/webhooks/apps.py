@@ -33,14 +33,19 @@ class WebhooksConfig(AppConfig):
 
     def on_worker_start(self) -> None:
         """Start the daily pruning; deliver at once what a dead predecessor had leased."""
+        from django_tasks_db.backend import DatabaseBackend
+
         from ticketdesk.core.tasks import start_daily
 
         from .sender import release_predecessor_leases
-        from .tasks import prune_delivery_log_daily, schedule_webhook_sender
+        from .tasks import prune_delivery_log_daily, schedule_webhook_sender, send_webhooks
 
         start_daily(prune_delivery_log_daily)
         release_predecessor_leases()
-        schedule_webhook_sender()
+        # Only the database backend can be asked whether a run waits (as for the timers);
+        # on Redis the sender is queued by each change-set's commit.
+        if isinstance(send_webhooks.get_backend(), DatabaseBackend):
+            schedule_webhook_sender()
 
     def housekeeping(self) -> dict[str, int]:
         from .services import prune_delivery_log
