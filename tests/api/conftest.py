@@ -49,3 +49,8 @@ def agent() -> User:
 @pytest.fixture
 def api(agent: User) -> Api:
     return api_for(agent)
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection(keep_test_connection: None) -> None:
+    """Requests here close their answers themselves (see tests/conftest.py)."""

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.http import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
@@ -103,7 +104,13 @@ def ask(portal: Portal, asker: str, method: str, path: str, data: dict[str, Any]
             client = signed_in_client(contact)
             response = client.get(path) if method == "GET" else client.post(path, data)
             result = answer(response)
-            response.close()
+            # The test client reconnects close_old_connections after each request; closing
+            # a file answer would then close the test's connection (PostgreSQL).
+            request_finished.disconnect(close_old_connections)
+            try:
+                response.close()
+            finally:
+                request_finished.connect(close_old_connections)
             raise _Rollback
     except _Rollback:
         pass
