@@ -11,10 +11,8 @@ not wait for the lease: its first run releases what its dead predecessor held.
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 import time
-import uuid
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -24,21 +22,22 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection as db_connection
-from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import Min
 from django.utils import timezone
 
-from ticketdesk.core.workers import worker_id
+from ticketdesk.core.leases import LeasedQueue
 from ticketdesk.outbox.models import PENDING_STATUSES, MailStatus, OutboundMail
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 100
-# `claimed_by` is "<worker identity>|<pid>|<batch>"; the pid tells the processes of one identity
-# apart, so a worker can tell its dead predecessor's leases from its own.
-LEASE_SEPARATOR = "|"
-_predecessors_released_in: int | None = None
+QUEUE = LeasedQueue(
+    OutboundMail,
+    sending=MailStatus.SENDING,
+    queued=MailStatus.QUEUED,
+    pending=PENDING_STATUSES,
+    label="outbox",
+)
 
 
 @dataclass
@@ -89,12 +88,11 @@ def send_due_mail(*, limit: int = DEFAULT_BATCH_SIZE) -> SendReport | None:
 
     Side effects: rows move to sent, back to queued (with backoff) or to failed.
     """
-    _release_predecessor_leases_once()
-    worker = LEASE_SEPARATOR.join((_lease_prefix(), str(os.getpid()), uuid.uuid4().hex[:8]))
+    worker = QUEUE.new_lease()
     lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     # Resolved before claiming: a misconfigured mailer raises here and leaves the rows queued.
     backend = mailers.default
-    batch = _claim(limit=limit, worker=worker, lease=lease)
+    batch = QUEUE.claim(limit=limit, worker=worker, lease=lease)
     if not batch:
         return None
     # Stop taking rows well before the lease ends, so no other worker resends
@@ -110,55 +108,8 @@ def send_due_mail(*, limit: int = DEFAULT_BATCH_SIZE) -> SendReport | None:
 
 
 def release_predecessor_leases() -> int:
-    """Hand back, due now, the rows leased by a dead earlier process of this worker identity.
-
-    Only one process runs under an identity at a time, so a lease held under it by another
-    pid belongs to a predecessor that died mid-batch. The claim keeps counting as an attempt:
-    a mail that kills its worker reaches OUTBOX_MAX_ATTEMPTS instead of looping forever.
-    """
-    prefix = _lease_prefix() + LEASE_SEPARATOR
-    released = (
-        OutboundMail.objects.filter(status=MailStatus.SENDING, claimed_by__startswith=prefix)
-        .exclude(claimed_by__startswith=f"{prefix}{os.getpid()}{LEASE_SEPARATOR}")
-        .update(status=MailStatus.QUEUED, next_attempt_at=timezone.now(), claimed_by="")
-    )
-    if released:
-        logger.warning("outbox: released %d mails leased by a dead worker %s", released, prefix)
-    return released
-
-
-def _release_predecessor_leases_once() -> None:
-    global _predecessors_released_in  # once per process: predecessors died before it started
-    if _predecessors_released_in != os.getpid():
-        release_predecessor_leases()
-        _predecessors_released_in = os.getpid()
-
-
-def _lease_prefix() -> str:
-    return worker_id()[:45]
-
-
-def _claim(*, limit: int, worker: str, lease: timedelta) -> list[OutboundMail]:
-    now = timezone.now()
-    with transaction.atomic():
-        # PostgreSQL: concurrent workers skip each other's rows. SQLite: the
-        # IMMEDIATE transaction serializes claims; the status/time condition on
-        # the UPDATE keeps a claim exclusive even without either.
-        due = OutboundMail.objects.due(now)
-        if db_connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        if not ids:
-            return []
-        OutboundMail.objects.filter(
-            pk__in=ids, status__in=PENDING_STATUSES, next_attempt_at__lte=now
-        ).update(
-            status=MailStatus.SENDING,
-            claimed_by=worker,
-            next_attempt_at=now + lease,
-            attempts=F("attempts") + 1,
-        )
-    return list(OutboundMail.objects.filter(pk__in=ids, claimed_by=worker).order_by("pk"))
+    """Hand back, due now, the mail leased by a dead earlier process of this worker identity."""
+    return QUEUE.release_predecessors()
 
 
 def _deliver(
@@ -285,15 +236,7 @@ def _record_failure(row: OutboundMail, failure: _Failure, report: SendReport) ->
 
 
 def _release(rows: list[OutboundMail], report: SendReport) -> None:
-    """Hand untried rows back: due now, and the claim does not count as an attempt."""
-    OutboundMail.objects.filter(
-        pk__in=[row.pk for row in rows], claimed_by=rows[0].claimed_by
-    ).update(
-        status=MailStatus.QUEUED,
-        next_attempt_at=timezone.now(),
-        attempts=F("attempts") - 1,
-        claimed_by="",
-    )
+    QUEUE.release(rows)
     report.released += len(rows)
 
 

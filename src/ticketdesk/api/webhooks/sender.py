@@ -11,25 +11,21 @@ from __future__ import annotations
 
 import http.client
 import logging
-import os
 import socket
 import ssl
 import time
-import uuid
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection as db_connection
-from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from ticketdesk.core.crypto import SecretUnreadable, reveal
-from ticketdesk.core.workers import worker_id
+from ticketdesk.core.leases import LeasedQueue
 
 from . import services
 from .models import PENDING_STATUSES, PING_EVENT, DeliveryStatus, WebhookDelivery
@@ -41,9 +37,14 @@ logger = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 50
 SNIPPET_LENGTH = 500
 RESPONSE_READ_LIMIT = 64 * 1024
-LEASE_SEPARATOR = "|"
 USER_AGENT = "Ticketdesk-Webhooks/1"
-_predecessors_released_in: int | None = None
+QUEUE = LeasedQueue(
+    WebhookDelivery,
+    sending=DeliveryStatus.SENDING,
+    queued=DeliveryStatus.QUEUED,
+    pending=PENDING_STATUSES,
+    label="webhooks",
+)
 
 
 @dataclass
@@ -97,10 +98,9 @@ def drain_deliveries(*, batch_size: int = DEFAULT_BATCH_SIZE) -> SendReport:
 
 def send_due_deliveries(*, limit: int = DEFAULT_BATCH_SIZE) -> SendReport | None:
     """Claim up to `limit` due rows and try each once; None when nothing was due."""
-    _release_predecessor_leases_once()
-    worker = LEASE_SEPARATOR.join((_lease_prefix(), str(os.getpid()), uuid.uuid4().hex[:8]))
+    worker = QUEUE.new_lease()
     lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
-    batch = _claim(limit=limit, worker=worker, lease=lease)
+    batch = QUEUE.claim(limit=limit, worker=worker, lease=lease, related=["subscription"])
     if not batch:
         return None
     # Stop taking rows well before the lease ends, so no other worker resends one in flight.
@@ -116,51 +116,8 @@ def send_due_deliveries(*, limit: int = DEFAULT_BATCH_SIZE) -> SendReport | None
 
 
 def release_predecessor_leases() -> int:
-    """Hand back, due now, the rows leased by a dead earlier process of this worker identity."""
-    prefix = _lease_prefix() + LEASE_SEPARATOR
-    released = (
-        WebhookDelivery.objects.filter(status=DeliveryStatus.SENDING, claimed_by__startswith=prefix)
-        .exclude(claimed_by__startswith=f"{prefix}{os.getpid()}{LEASE_SEPARATOR}")
-        .update(status=DeliveryStatus.QUEUED, next_attempt_at=timezone.now(), claimed_by="")
-    )
-    if released:
-        logger.warning("webhooks: released %d deliveries of a dead worker %s", released, prefix)
-    return released
-
-
-def _release_predecessor_leases_once() -> None:
-    global _predecessors_released_in  # once per process: predecessors died before it started
-    if _predecessors_released_in != os.getpid():
-        release_predecessor_leases()
-        _predecessors_released_in = os.getpid()
-
-
-def _lease_prefix() -> str:
-    return worker_id()[:45]
-
-
-def _claim(*, limit: int, worker: str, lease: timedelta) -> list[WebhookDelivery]:
-    now = timezone.now()
-    with transaction.atomic():
-        due = WebhookDelivery.objects.due(now)
-        if db_connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        if not ids:
-            return []
-        WebhookDelivery.objects.filter(
-            pk__in=ids, status__in=PENDING_STATUSES, next_attempt_at__lte=now
-        ).update(
-            status=DeliveryStatus.SENDING,
-            claimed_by=worker,
-            next_attempt_at=now + lease,
-            attempts=F("attempts") + 1,
-        )
-    return list(
-        WebhookDelivery.objects.filter(pk__in=ids, claimed_by=worker)
-        .select_related("subscription")
-        .order_by("pk")
-    )
+    """Hand back, due now, the deliveries leased by a dead earlier process of this identity."""
+    return QUEUE.release_predecessors()
 
 
 def attempt(row: WebhookDelivery) -> Outcome:
@@ -262,13 +219,5 @@ def _record(row: WebhookDelivery, outcome: Outcome, report: SendReport) -> None:
 
 
 def _release(rows: list[WebhookDelivery], report: SendReport) -> None:
-    """Hand untried rows back: due now, and the claim does not count as an attempt."""
-    WebhookDelivery.objects.filter(
-        pk__in=[row.pk for row in rows], claimed_by=rows[0].claimed_by
-    ).update(
-        status=DeliveryStatus.QUEUED,
-        next_attempt_at=timezone.now(),
-        attempts=F("attempts") - 1,
-        claimed_by="",
-    )
+    QUEUE.release(rows)
     report.released += len(rows)
