@@ -121,14 +121,8 @@ def english_in_test_code() -> Iterator[None]:
 
 @pytest.fixture
 def keep_test_connection() -> Iterator[None]:
-    """A WSGI call's start and a response's close send request_started/request_finished,
-    which close the database connection the test's transaction lives on (PostgreSQL),
-    as the test client avoids for its own requests: keep it open."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
+    """The test's database connection stays open across direct WSGI calls (tests/connections)."""
+    from tests.connections import keeping_test_connection
 
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    with keeping_test_connection():
+        yield

@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.core.signals import request_finished
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
 
+from tests.connections import close_keeping_connection
 from tests.urlconf import ROLES, Url, World, concrete_urls
 
 # URLs outside the matrix, each with the reason. Also outside: the Django admin site, which
@@ -270,13 +270,7 @@ def ask(world: World, role: str, method: str, path: str, data: dict[str, Any]) -
                 client.force_login(user)
             response = client.get(path) if method == "GET" else client.post(path, data)
             result = answer(response)
-            # Closing a file or streamed answer sends request_finished, which would close
-            # the test's database connection as the test client does not (PostgreSQL).
-            request_finished.disconnect(close_old_connections)
-            try:
-                response.close()
-            finally:
-                request_finished.connect(close_old_connections)
+            close_keeping_connection(response)
             raise _Rollback
     except _Rollback:
         pass

@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.signals import request_finished
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
+from tests.connections import close_keeping_connection
 from tests.customers.factories import ContactFactory, CustomerFactory
 from tests.tickets.factories import TicketFactory, priority
 from ticketdesk.api.services import create_token, revoke_token
@@ -181,13 +181,7 @@ def ask(world: World, caller: str, method: str, path: str, body: Any) -> str:
                     **headers,
                 )
             status = str(response.status_code)
-            # Closing a file answer sends request_finished, which would close the test's
-            # own database connection (PostgreSQL), as in tests/test_permission_matrix.py.
-            request_finished.disconnect(close_old_connections)
-            try:
-                response.close()
-            finally:
-                request_finished.connect(close_old_connections)
+            close_keeping_connection(response)
             raise _Rollback
     except _Rollback:
         pass

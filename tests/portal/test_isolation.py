@@ -19,13 +19,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
-from django.core.signals import request_finished
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.http import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.connections import close_keeping_connection
 from tests.portal.conftest import Portal, portal_contact, signed_in_client
 
 ASKERS = ("admin_a", "plain_a", "contact_b", "anonymous")
@@ -104,13 +104,7 @@ def ask(portal: Portal, asker: str, method: str, path: str, data: dict[str, Any]
             client = signed_in_client(contact)
             response = client.get(path) if method == "GET" else client.post(path, data)
             result = answer(response)
-            # The test client reconnects close_old_connections after each request; closing
-            # a file answer would then close the test's connection (PostgreSQL).
-            request_finished.disconnect(close_old_connections)
-            try:
-                response.close()
-            finally:
-                request_finished.connect(close_old_connections)
+            close_keeping_connection(response)
             raise _Rollback
     except _Rollback:
         pass
