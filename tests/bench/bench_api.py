@@ -32,6 +32,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from tests.bench.bench_ticket_list import _analyze, ensure_tickets, time_requests  # noqa: E402
+from tests.bench.standalone import add_database_arguments, set_up_django  # noqa: E402
 
 DEFAULT_TICKETS = int(os.environ.get("BENCH_TICKETS", "200000"))
 AGENT_EMAIL = "bench-api-agent@example.com"
@@ -133,25 +134,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=DEFAULT_TICKETS)
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--data-dir", default="var/bench-list", help="SQLite database directory")
-    parser.add_argument("--database-url", default="", help="instead of SQLite (kept between runs)")
+    add_database_arguments(parser, data_dir="var/bench-list")
     args = parser.parse_args()
 
-    os.environ.pop("DATABASE_URL", None)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    os.environ.update(
-        TICKETDESK_TESTING="1",
-        TICKETDESK_DATA_DIR=str(Path(args.data_dir).resolve()),
-        DJANGO_SETTINGS_MODULE="ticketdesk.settings",
-        LOG_LEVEL="WARNING",
-        ALLOWED_HOSTS="testserver",
-    )
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    set_up_django(args)
     ensure_tickets(args.tickets)
     _analyze()
     for line in run(rounds=args.rounds):

@@ -40,6 +40,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from tests.bench.standalone import add_database_arguments, set_up_django  # noqa: E402
+
 DEFAULT_TICKETS = int(os.environ.get("BENCH_TICKETS", "200000"))
 ADMIN_EMAIL = "bench-reports-admin@example.com"
 TARGET_MS = 1000
@@ -261,26 +263,10 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=DEFAULT_TICKETS)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--explain", action="store_true", help="print the query plans")
-    parser.add_argument("--data-dir", default="var/bench-reports", help="SQLite database directory")
-    parser.add_argument("--database-url", default="", help="instead of SQLite (kept between runs)")
+    add_database_arguments(parser, data_dir="var/bench-reports")
     args = parser.parse_args()
 
-    os.environ.pop("DATABASE_URL", None)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    os.environ.update(
-        # Test settings (plain static storage, no collectstatic needed); same code paths.
-        TICKETDESK_TESTING="1",
-        TICKETDESK_DATA_DIR=str(Path(args.data_dir).resolve()),
-        DJANGO_SETTINGS_MODULE="ticketdesk.settings",
-        LOG_LEVEL="WARNING",
-        ALLOWED_HOSTS="testserver",
-    )
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    set_up_django(args)
     ensure_data(args.tickets)
     for line in run(rounds=args.rounds, explain=args.explain):
         print(line, flush=True)

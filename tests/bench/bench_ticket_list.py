@@ -34,6 +34,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from tests.bench.standalone import add_database_arguments, set_up_django  # noqa: E402
+
 DEFAULT_TICKETS = int(os.environ.get("BENCH_TICKETS", "200000"))
 AGENT_EMAIL = "bench-agent@example.com"
 
@@ -218,26 +220,10 @@ def main() -> None:
     parser.add_argument(
         "--no-analyze", action="store_true", help="skip ANALYZE (planner statistics) before timing"
     )
-    parser.add_argument("--data-dir", default="var/bench-list", help="SQLite database directory")
-    parser.add_argument("--database-url", default="", help="instead of SQLite (kept between runs)")
+    add_database_arguments(parser, data_dir="var/bench-list")
     args = parser.parse_args()
 
-    os.environ.pop("DATABASE_URL", None)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    os.environ.update(
-        # Test settings (plain static storage, no collectstatic needed); same code paths.
-        TICKETDESK_TESTING="1",
-        TICKETDESK_DATA_DIR=str(Path(args.data_dir).resolve()),
-        DJANGO_SETTINGS_MODULE="ticketdesk.settings",
-        LOG_LEVEL="WARNING",
-        ALLOWED_HOSTS="testserver",
-    )
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    set_up_django(args)
     ensure_tickets(args.tickets)
     if not args.no_analyze:
         _analyze()

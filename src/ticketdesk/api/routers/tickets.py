@@ -72,10 +72,13 @@ class TicketFilters(Schema):
     cursor: str | None = Field(None, max_length=40, description="next_cursor of the last page.")
 
 
+def _with_columns(tickets: Any) -> Any:
+    """What the API shows of a ticket beyond the list's columns: requester, sub-category."""
+    return listing.with_columns(tickets).select_related("requester", "subcategory")
+
+
 def _rows(request: HttpRequest) -> Any:
-    return listing.with_columns(visible_tickets(request.user)).select_related(
-        "requester", "subcategory"
-    )
+    return _with_columns(visible_tickets(request.user))
 
 
 def _ticket(request: HttpRequest, number: int) -> Ticket:
@@ -135,7 +138,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
         listing.filtered_tickets(request.user, query, choices),
         listing.sort_segments(query, choices),
         number=query.page,
-        decorate=lambda qs: listing.with_columns(qs).select_related("requester", "subcategory"),
+        decorate=_with_columns,
     )
     return {
         "items": serializers.tickets(page.object_list, now=timezone.now()),
